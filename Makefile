@@ -1,0 +1,60 @@
+# One task runner for setup, run, test, lint, eval, bench. Every target sets itself up.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run test test-unit lint eval bench soak llm index clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "batterybot needs Python >= 3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
+	# torch first and pinned, so the CPU wheel is used rather than a multi-GB CUDA build
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock torch==2.13.0
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(BIN)/batterybot index build
+
+# The main job: the Slack bot when tokens are set, a terminal chat otherwise.
+run: index
+	$(BIN)/batterybot start
+
+test: install
+	$(BIN)/batterybot corpus check
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/batterybot eval run evals/datasets/grounding.jsonl --out .data/eval-gate --quiet \
+	  --min faithfulness=1.0 --min citation_validity=1.0 --min key_coverage=0.95 \
+	  --min abstention_accuracy=0.95 --min evidence_recall_at_5=0.98
+
+test-unit: install
+	$(BIN)/python -m pytest -q -m "not integration"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+eval: index
+	$(BIN)/batterybot eval run evals/datasets/grounding.jsonl --out evals/out/extractive
+	$(BIN)/python -m evals.screenshot evals/out/extractive/report.html evals/out/extractive/report.png
+
+bench: index
+	$(BIN)/python -m benchmarks.run_all --out benchmarks/results.json
+
+soak: index
+	$(BIN)/python -m benchmarks.soak --out benchmarks/soak.json
+
+llm: install
+	bash scripts/install_llm.sh
+
+clean:
+	rm -rf $(VENV) .data evals/out

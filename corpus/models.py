@@ -1,0 +1,74 @@
+"""Typed records of the corpus layer: documents, their paragraphs, and structured facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a document; `anchor` is stable so citations can point at it."""
+
+    anchor: str
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document with provenance and anchored paragraphs."""
+
+    id: str
+    title: str
+    source: str
+    date: str
+    tags: tuple[str, ...]
+    paragraphs: tuple[Paragraph, ...]
+    path: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+    def paragraph(self, anchor: str) -> Paragraph | None:
+        return next((p for p in self.paragraphs if p.anchor == anchor), None)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A structured fact with the verbatim quote of its source sentence."""
+
+    id: str
+    entity: str
+    entity_type: str  # company | country | region | policy | material | figure | organisation
+    attribute: str
+    value: str
+    quote: str
+    source_id: str
+    anchor: str
+    qualifier: str | None = None
+    country: str | None = None
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation problem, located precisely enough for a person to fix it."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything the index is built from."""
+
+    documents: tuple[Document, ...]
+    facts: tuple[Fact, ...]
+
+    def document(self, doc_id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
