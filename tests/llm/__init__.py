@@ -1,0 +1,1 @@
+"""Tests of the LLM generator against a fake OpenAI-compatible endpoint."""
