@@ -12,6 +12,7 @@ class Paragraph:
     anchor: str
     text: str
     line: int = 0
+    page: int = 0  # 1-based page for PDF sources; 0 where the source has no pages
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,18 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Entity:
+    """A named thing the corpus talks about, with the surface forms that refer to it."""
+
+    name: str
+    type: str  # company | country | region | policy | organisation | material | technology
+    country: str | None = None  # home country or region; a country's own name for countries
+    aliases: tuple[str, ...] = ()
+    # Forms matched only with this exact case ("US" must not match the pronoun "us").
+    case_sensitive: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Problem:
     """A validation problem, located precisely enough for a person to fix it."""
 
@@ -69,6 +82,7 @@ class Corpus:
 
     documents: tuple[Document, ...]
     facts: tuple[Fact, ...]
+    entities: tuple[Entity, ...] = ()
 
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.id == doc_id), None)

@@ -1,0 +1,124 @@
+"""The gazetteer: load known entities and find which of them a piece of text mentions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, StrictStr
+
+from corpus.errors import CorpusError
+from corpus.models import Entity, Problem
+from corpus.text import read_text
+from corpus.validation import validate_list
+
+_SEPARATORS = re.compile(r"[\s\-‐–]+")
+_SEPARATOR_RE = r"[\s\-‐–]+"
+ENTITY_TYPES = ("company", "country", "region", "policy", "organisation", "material", "technology")
+
+__all__ = [
+    "ENTITY_TYPES",
+    "Entity",
+    "entities_path",
+    "find_entities",
+    "load_entities",
+    "read_entities",
+]
+
+
+class _EntityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: StrictStr
+    type: Literal[
+        "company", "country", "region", "policy", "organisation", "material", "technology"
+    ]
+    country: StrictStr | None = None
+    aliases: list[StrictStr] = []
+    case_sensitive: list[StrictStr] = []
+
+
+def entities_path(corpus_dir: Path) -> Path:
+    """Where a corpus keeps its gazetteer."""
+    return corpus_dir / "entities.yaml"
+
+
+def read_entities(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
+    """Read and validate a gazetteer file, returning the entities and any located problems."""
+    file = str(path)
+    try:
+        text = read_text(path)
+    except CorpusError as exc:
+        return (), exc.problems
+    items, problems = validate_list(file, text, _EntityIn, "entity")
+    entities: list[Entity] = []
+    owner: dict[str, str] = {}  # lower-cased surface form -> entity name
+    for item in items:
+        raw = item.record
+        for form in (raw.name, *raw.aliases, *raw.case_sensitive):
+            key = _normalise(form).lower()
+            if not key:
+                problems.append(
+                    Problem(file, item.line, f"entity {raw.name!r} has an empty name or alias")
+                )
+            elif key in owner and owner[key] != raw.name:
+                reason = (
+                    f"{form!r} already refers to {owner[key]!r}; a form may name only one entity"
+                )
+                problems.append(Problem(file, item.line, reason))
+            else:
+                owner[key] = raw.name
+        entities.append(
+            Entity(raw.name, raw.type, raw.country, tuple(raw.aliases), tuple(raw.case_sensitive))
+        )
+    return tuple(entities), problems
+
+
+def load_entities(path: Path) -> tuple[Entity, ...]:
+    """Load a gazetteer file; raise CorpusError if it has any problem."""
+    entities, problems = read_entities(path)
+    if problems:
+        raise CorpusError(problems)
+    return entities
+
+
+def find_entities(text: str, entities: Iterable[Entity]) -> tuple[Entity, ...]:
+    """Entities mentioned in `text`, in order of first mention (whole words, longest form wins)."""
+    pattern, by_form = _matcher(tuple(entities))
+    found: dict[str, Entity] = {}
+    for match in pattern.finditer(text):
+        key = _normalise(match.group(0))
+        entity = by_form.get(key) or by_form.get(key.lower())
+        if entity is not None:
+            found.setdefault(entity.name, entity)
+    return tuple(found.values())
+
+
+@lru_cache(maxsize=8)
+def _matcher(entities: tuple[Entity, ...]) -> tuple[re.Pattern[str], dict[str, Entity]]:
+    """One compiled alternation over every surface form, longest first, built once per gazetteer."""
+    by_form: dict[str, Entity] = {}
+    parts: list[tuple[int, str]] = []
+    for entity in entities:
+        for form in (entity.name, *entity.aliases):
+            by_form.setdefault(_normalise(form).lower(), entity)
+            parts.append((len(form), f"(?i:{_form_regex(form)})"))
+        for form in entity.case_sensitive:
+            by_form.setdefault(_normalise(form), entity)
+            parts.append((len(form), _form_regex(form)))
+    parts.sort(key=lambda part: -part[0])
+    body = "|".join(regex for _, regex in parts) or r"(?!x)x"
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)"), by_form
+
+
+def _form_regex(form: str) -> str:
+    # Spaces and hyphens are interchangeable ("solid state" = "solid-state"), as are apostrophes.
+    words = [re.escape(word) for word in _SEPARATORS.split(_normalise(form))]
+    return _SEPARATOR_RE.join(words).replace("'", "['’]")
+
+
+def _normalise(form: str) -> str:
+    return _SEPARATORS.sub(" ", form.strip()).replace("’", "'")
