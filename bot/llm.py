@@ -178,7 +178,10 @@ def _build_chain(
         timeout=timeout_s,
         max_retries=0,  # the chain falls back to the extractive generator instead of waiting
         temperature=0,
-        max_tokens=max_tokens,
+        # ChatOpenAI sends max_tokens as "max_completion_tokens", which llama-cpp-python's
+        # server ignores (it would generate until the context is full). The classic field is
+        # understood by llama.cpp, vLLM, Ollama and hosted chat models alike; send only it.
+        extra_body={"max_tokens": max_tokens},
     )
     return prompt | llm | StrOutputParser()
 
