@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from corpus.models import Problem
+from corpus.models import Document, Problem
 from evals.matching import contains_passage, fold, has_phrase
 
 ANSWERABLE_KINDS = ("fact", "numeric", "list", "compare", "multi", "paraphrase", "followup")
@@ -187,7 +188,6 @@ def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def corpus_text(documents_dir: str | Path) -> str:
-    """All corpus documents as one string, for the verbatim-evidence check."""
-    files = sorted(p for p in Path(documents_dir).iterdir() if p.is_file())
-    return "\n\n".join(p.read_text(encoding="utf-8") for p in files)
+def corpus_text(documents: Sequence[Document]) -> str:
+    """The paragraphs of all corpus documents as one string, for the verbatim-evidence check."""
+    return "\n\n".join(d.text for d in documents)
