@@ -1,0 +1,165 @@
+"""Pure chunking: sentence splitting, sentence windows over paragraphs, facts as sentences."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+
+from corpus.models import Corpus, Document, Fact
+from index.records import Chunk
+
+# (countries, companies) mentioned in a text; see index.tagging.entity_tagger.
+Tagger = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]]]
+
+# A sentence ends at . ! ? or … (plus closing quotes/brackets) when whitespace and a
+# capital, digit or opening quote follow. "70.5%" has no whitespace after its dot, so
+# decimals never split.
+_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_LAST_WORD = re.compile(r"(\S+)$")
+# Dotted abbreviations such as "e.g", "i.e", "U.S", "U.K" (the final dot is the match).
+_DOTTED = re.compile(r"^\(?(?:[A-Za-z]\.)+[A-Za-z]$")
+# Words that, followed by a dot, almost never end a sentence.
+_ABBREVIATION_WORDS = """mr mrs ms dr prof sr jr st vs no nos fig figs approx ca cf al co dept est gov
+    jan feb mar apr jun jul aug sep sept oct nov dec mt ft bn mn"""
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """Whether the dot at `end` closes an abbreviation rather than a sentence."""
+    found = _LAST_WORD.search(text, 0, end)
+    if not found:
+        return False
+    word = found.group(1)
+    if _DOTTED.match(word):
+        return True
+    if len(word) == 1 and word.isupper():  # an initial, as in "J. Smith"
+        return True
+    return word.lower().lstrip("(") in _ABBREVIATIONS
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each sentence in `text`, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    block_start = 0
+    for block_end in [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text)]:
+        start = block_start
+        for match in _END.finditer(text, block_start, block_end):
+            if match.group().startswith(".") and _is_abbreviation(text, match.start()):
+                continue
+            spans.append((start, match.end()))
+            start = match.end()
+        spans.append((start, block_end))
+        block_start = block_end
+    trimmed = []
+    for start, end in spans:
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        tail = len(piece.rstrip())
+        if tail > lead:
+            trimmed.append((start + lead, start + tail))
+    return trimmed
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences, keeping each sentence verbatim."""
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def windows(count: int, size: int, overlap: int) -> list[tuple[int, int]]:
+    """Index ranges [start, end) of `size`-sentence windows sharing `overlap` sentences."""
+    if size < 1 or not 0 <= overlap < size:
+        raise ValueError(f"need size >= 1 and 0 <= overlap < size, got {size=} {overlap=}")
+    ranges = []
+    for start in range(0, count, size - overlap):
+        end = min(start + size, count)
+        ranges.append((start, end))
+        if end == count:
+            break
+    return ranges
+
+
+def chunk_id(source_id: str, text: str) -> str:
+    """Stable id from (source id, text): re-indexing the same text updates, never duplicates."""
+    return hashlib.sha256(f"{source_id}\n{text}".encode()).hexdigest()[:20]
+
+
+def render_fact(fact: Fact) -> str:
+    """A fact as a readable sentence followed by its verbatim quote."""
+    attribute = fact.attribute.replace("_", " ").strip()
+    qualifier = f" ({fact.qualifier})" if fact.qualifier else ""
+    return f"{fact.entity} \u2014 {attribute}: {fact.value}{qualifier}. {fact.quote}"
+
+
+def _no_tags(_: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return (), ()
+
+
+def document_chunks(
+    doc: Document, *, sentences: int = 3, overlap: int = 1, tagger: Tagger = _no_tags
+) -> list[Chunk]:
+    """Passage chunks of one document: sentence windows within each paragraph."""
+    chunks: list[Chunk] = []
+    for paragraph in doc.paragraphs:
+        spans = sentence_spans(paragraph.text)
+        for first, last in windows(len(spans), sentences, overlap):
+            text = paragraph.text[spans[first][0] : spans[last - 1][1]]
+            countries, companies = tagger(text)
+            chunks.append(
+                Chunk(
+                    id=chunk_id(doc.id, text),
+                    text=text,
+                    source_id=doc.id,
+                    title=doc.title,
+                    anchor=paragraph.anchor,
+                    kind="passage",
+                    countries=countries,
+                    companies=companies,
+                    position=len(chunks),
+                )
+            )
+    return chunks
+
+
+def fact_chunk(fact: Fact, title: str, position: int, tagger: Tagger = _no_tags) -> Chunk:
+    """One fact as its own chunk; its country is kept even when the text does not name it."""
+    text = render_fact(fact)
+    countries, companies = tagger(text)
+    if fact.country and fact.country not in countries:
+        countries = (*countries, fact.country)
+    return Chunk(
+        id=chunk_id(fact.source_id, text),
+        text=text,
+        source_id=fact.source_id,
+        title=title,
+        anchor=fact.anchor,
+        kind="fact",
+        countries=countries,
+        companies=companies,
+        entity=fact.entity,
+        quote=fact.quote,
+        position=position,
+    )
+
+
+def corpus_chunks(
+    corpus: Corpus, *, sentences: int = 3, overlap: int = 1, tagger: Tagger = _no_tags
+) -> dict[str, tuple[Chunk, ...]]:
+    """Every chunk of the corpus, grouped by source id (documents first, then their facts)."""
+    grouped: dict[str, list[Chunk]] = {}
+    for doc in corpus.documents:
+        grouped[doc.id] = document_chunks(doc, sentences=sentences, overlap=overlap, tagger=tagger)
+    for fact in corpus.facts:
+        doc = corpus.document(fact.source_id)
+        group = grouped.setdefault(fact.source_id, [])
+        group.append(fact_chunk(fact, doc.title if doc else fact.source_id, len(group), tagger))
+    return {source: _unique(chunks) for source, chunks in grouped.items()}
+
+
+def _unique(chunks: Iterable[Chunk]) -> tuple[Chunk, ...]:
+    # Identical text in one source (a repeated sentence) would repeat an id; keep the first.
+    seen: dict[str, Chunk] = {}
+    for chunk in chunks:
+        seen.setdefault(chunk.id, chunk)
+    return tuple(seen.values())

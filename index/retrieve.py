@@ -1,0 +1,190 @@
+"""Hybrid retrieval: Chroma cosine similarity and BM25, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from index import errors, store
+from index.embeddings import model_name
+from index.keyword import BM25Index
+from index.records import Chunk, ScoredChunk, SearchResult
+
+Mode = Literal["hybrid", "dense", "keyword"]
+FILTER_KEYS = ("country", "source_id", "kind")
+RRF_K = 60  # the usual reciprocal-rank constant: ranks far down still count a little
+CANDIDATES = 30  # how deep each ranking is read before fusing
+
+# Confidence maps top cosine similarity linearly from DENSE_FLOOR (0) to DENSE_FULL (1),
+# and keyword evidence as the idf-weighted share of query terms found in the top hits.
+DENSE_FLOOR, DENSE_FULL = 0.20, 0.60
+COVERAGE_HITS = 3
+
+
+def confidence(top_dense: float, coverage: float) -> float:
+    """Retrieval confidence in [0, 1]: half semantic closeness, half keyword coverage."""
+    closeness = min(max((top_dense - DENSE_FLOOR) / (DENSE_FULL - DENSE_FLOOR), 0.0), 1.0)
+    return round(0.5 * closeness + 0.5 * min(max(coverage, 0.0), 1.0), 4)
+
+
+def chroma_where(where: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Translate {country, source_id, kind} filters (a value or a list of values) for Chroma."""
+    if not where:
+        return None
+    unknown = sorted(set(where) - set(FILTER_KEYS))
+    if unknown:
+        raise ValueError(f"unknown filter {unknown}; filters are {', '.join(FILTER_KEYS)}")
+    clauses = []
+    for key, value in where.items():
+        values = [value] if isinstance(value, str) else list(value)
+        if key == "country":
+            options = [{"country_tags": {"$contains": v}} for v in values]
+            clauses.append(options[0] if len(options) == 1 else {"$or": options})
+        else:
+            clauses.append({key: values[0]} if len(values) == 1 else {key: {"$in": values}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _matches(chunk: Chunk, where: dict[str, Any]) -> bool:
+    for key, value in where.items():
+        values = {value} if isinstance(value, str) else set(value)
+        have = set(chunk.countries) if key == "country" else {getattr(chunk, key)}
+        if not values & have:
+            return False
+    return True
+
+
+class HybridRetriever:
+    """Search one built index by meaning and by keywords at once."""
+
+    def __init__(
+        self,
+        client: Any,
+        embeddings: Embeddings,
+        collection: str,
+        manifest: store.Manifest,
+        chunks: Sequence[Chunk],
+        mode: Mode = "hybrid",
+    ) -> None:
+        from langchain_chroma import Chroma
+
+        self.client = client
+        self.embeddings = embeddings
+        self.collection = collection
+        self.manifest = manifest
+        self.mode: Mode = mode
+        self.chunks: tuple[Chunk, ...] = tuple(chunks)
+        self._row = {chunk.id: row for row, chunk in enumerate(self.chunks)}
+        self._keyword = BM25Index([c.text for c in self.chunks])
+        self._masks: dict[str, np.ndarray] = {}
+        self._live = client.get_collection(manifest.collection, embedding_function=None)
+        self.store = Chroma(
+            client=client,
+            collection_name=manifest.collection,
+            embedding_function=embeddings,
+            create_collection_if_not_exists=False,
+        )
+
+    @classmethod
+    def open(
+        cls, client: Any, embeddings: Embeddings, collection: str, mode: Mode = "hybrid"
+    ) -> HybridRetriever:
+        """Open the live build of `collection`; IndexMissing / IndexMismatch say what to run."""
+        manifest = store.read_manifest(client, collection)
+        if manifest is None or manifest.collection not in store.collection_names(client):
+            raise errors.missing(collection, store.describe(client))
+        using = model_name(embeddings)
+        if manifest.model != using:
+            raise errors.other_model(collection, manifest.model, using)
+        dimension = len(embeddings.embed_query("dimension check"))
+        if manifest.chunks and dimension != manifest.dimension:
+            raise errors.other_dimension(collection, manifest.dimension, dimension)
+        live = client.get_collection(manifest.collection, embedding_function=None)
+        chunks = [chunk for chunk, _ in store.stored_records(live)]
+        chunks.sort(key=lambda c: (c.source_id, c.position, c.id))
+        return cls(client, embeddings, collection, manifest, chunks, mode)
+
+    def search(
+        self, query: str, k: int = 5, where: dict | None = None, mode: Mode | None = None
+    ) -> SearchResult:
+        """The k best chunks for a query, each with fused, dense and keyword scores."""
+        mode = mode or self.mode
+        chroma_filter = chroma_where(where)  # validates the filter keys first
+        if not query.strip() or not self.chunks or k < 1:
+            return SearchResult(query=query, hits=(), confidence=0.0)
+        depth = max(CANDIDATES, k)
+        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        dense = self._dense(vector, depth, chroma_filter) if mode != "keyword" else {}
+        bm25 = self._keyword.scores(query)
+        if where:
+            bm25 = bm25 * self._mask(where)
+        top_bm25 = float(bm25.max()) if bm25.size else 0.0
+        keyword_rank = self._keyword_ranking(bm25, depth) if mode != "dense" else []
+
+        fused: dict[int, float] = {}
+        for rank, row in enumerate(dense):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, row in enumerate(keyword_rank):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        lists = (mode != "keyword") + (mode != "dense")
+        best = sorted(fused, key=lambda row: (-fused[row], row))[:k]
+        cosines = self._cosines(vector, best, dense)
+        hits = tuple(
+            ScoredChunk(
+                chunk=self.chunks[row],
+                score=round(fused[row] * (RRF_K + 1) / lists, 6),
+                dense=round(cosines[row], 6),
+                keyword=round(float(bm25[row]) / top_bm25, 6) if top_bm25 > 0 else 0.0,
+            )
+            for row in best
+        )
+        top_dense = max((h.dense for h in hits), default=0.0)
+        return SearchResult(
+            query=query, hits=hits, confidence=confidence(top_dense, self._coverage(query, hits))
+        )
+
+    def _dense(self, vector: np.ndarray, depth: int, where: dict | None) -> dict[int, float]:
+        """Row -> cosine similarity of the nearest chunks, nearest first."""
+        found = self.store.similarity_search_by_vector_with_relevance_scores(
+            vector.tolist(), k=min(depth, len(self.chunks)), filter=where
+        )
+        # Chroma's cosine space returns distance = 1 - cosine similarity.
+        return {self._row[doc.id]: 1.0 - distance for doc, distance in found if doc.id in self._row}
+
+    def _keyword_ranking(self, scores: np.ndarray, depth: int) -> list[int]:
+        positive = np.flatnonzero(scores > 0)
+        if positive.size > depth:
+            positive = positive[np.argpartition(-scores[positive], depth - 1)[:depth]]
+        return sorted(positive.tolist(), key=lambda row: (-scores[row], row))
+
+    def _cosines(self, vector: np.ndarray, rows: list[int], dense: dict[int, float]) -> dict:
+        """Cosine similarity for each row, fetching stored vectors for keyword-only hits."""
+        cosines = {row: dense[row] for row in rows if row in dense}
+        missing = [self.chunks[row].id for row in rows if row not in dense]
+        if missing:
+            got = self._live.get(ids=missing, include=["embeddings"])
+            for chunk_id, stored in zip(got["ids"], got["embeddings"], strict=True):
+                cosines[self._row[chunk_id]] = float(np.dot(vector, np.asarray(stored)))
+        return cosines
+
+    def _mask(self, where: dict[str, Any]) -> np.ndarray:
+        key = repr(sorted((k, v if isinstance(v, str) else sorted(v)) for k, v in where.items()))
+        if key not in self._masks:
+            self._masks[key] = np.fromiter(
+                (_matches(c, where) for c in self.chunks), dtype=np.float32, count=len(self.chunks)
+            )
+        return self._masks[key]
+
+    def _coverage(self, query: str, hits: Sequence[ScoredChunk]) -> float:
+        """idf-weighted share of the query's terms that appear in the top hits."""
+        terms = self._keyword.terms(query)
+        if not terms or not hits:
+            return 0.0
+        present: set[str] = set()
+        for hit in hits[:COVERAGE_HITS]:
+            present.update(self._keyword.terms(hit.chunk.text))
+        total = sum(self._keyword.term_idf(t) for t in terms)
+        return sum(self._keyword.term_idf(t) for t in terms if t in present) / total
