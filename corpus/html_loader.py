@@ -64,8 +64,6 @@ class _Collector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in SKIPPED:
             self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag == "p" or tag in BLOCK_TAGS:
-            self._end_paragraph()
         elif tag == self._capture and tag in ("title", "h1"):
             text = collapse_space("".join(self._buffer))
             if tag == "title":
@@ -73,6 +71,8 @@ class _Collector(HTMLParser):
             else:
                 self.h1 = self.h1 or text
             self._capture = None
+        elif tag in BLOCK_TAGS:
+            self._end_paragraph()
 
     def handle_data(self, data: str) -> None:
         if self._capture and not self._skip_depth:

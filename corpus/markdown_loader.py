@@ -26,7 +26,7 @@ def load_markdown(path: Path) -> Document:
     problems += body_problems
     paragraphs, anchor_problems = number_paragraphs(path, drafts)
     problems += anchor_problems
-    if not drafts and not body_problems:
+    if not drafts and not problems:
         problems.append(Problem(str(path), body_start + 1, "the document has no paragraphs"))
     if problems:
         raise CorpusError(problems)

@@ -1,0 +1,98 @@
+"""The gazetteer loads, and find_entities resolves every surface form the chain relies on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.entities import ENTITY_TYPES, entities_path, find_entities, load_entities, read_entities
+from corpus.errors import CorpusError
+from corpus.models import Entity
+from tests.corpus.conftest import SHIPPED
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> tuple[Entity, ...]:
+    return load_entities(entities_path(SHIPPED))
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("South Korean firms localize production", ["South Korea"]),
+        ("What about Korea?", ["South Korea"]),
+        ("Chinese and Japanese firms", ["China", "Japan"]),
+        ("the US, the United States, America and American buyers", ["United States"]),
+        ("Tell us about it", []),
+        ("What does the EU do? And Europe? European makers?", ["Europe"]),
+        ("The IRA, or Inflation Reduction Act", ["Inflation Reduction Act"]),
+        ("my friend ira", []),
+        ("The European Battery Alliance", ["European Battery Alliance"]),
+        ("Made in China 2025", ["Made in China 2025"]),
+        ("North America and South America", ["North America", "South America"]),
+        ("Congolese cobalt mines", ["Democratic Republic of the Congo", "cobalt"]),
+        (
+            "lithium-ion cells need lithium and nickel",
+            ["lithium-ion batteries", "lithium", "nickel"],
+        ),
+        ("solid state battery research", ["solid-state batteries"]),
+        ("high-energy-density batteries", ["high-energy-density batteries"]),
+        ("catl, byd and SVOLT", ["CATL", "BYD", "SVOLT"]),
+        ("LGES and LG", ["LG Energy Solution"]),
+        ("Samsung SDI vs SK On", ["Samsung SDI", "SK Innovation"]),
+        ("Panasonic and Toyota’s battery division", ["Panasonic", "Toyota"]),
+        ("Australia and Africa in Asia", ["Australia", "Africa", "Asia"]),
+        ("Asian technology", ["Asia"]),
+        ("CATLs and BYDish", []),
+    ],
+)
+def test_find_entities(gazetteer, text, names):
+    assert [e.name for e in find_entities(text, gazetteer)] == names
+
+
+def test_gazetteer_shape(gazetteer):
+    names = {e.name for e in gazetteer}
+    assert len(names) == len(gazetteer)
+    assert {e.type for e in gazetteer} <= set(ENTITY_TYPES)
+    korea = next(e for e in gazetteer if e.name == "LG Energy Solution")
+    assert (korea.type, korea.country) == ("company", "South Korea")
+
+
+def test_every_entity_named_in_the_seed_document_is_found(gazetteer):
+    from corpus.loaders import load_document
+
+    text = load_document(SHIPPED / "documents" / "asia-battery-dominance.md").text
+    found = {e.name for e in find_entities(text, gazetteer)}
+    assert found == {e.name for e in gazetteer}
+
+
+def test_find_entities_accepts_any_iterable():
+    entity = Entity("Widget Co", "company", None, ("Widgets",))
+    assert find_entities("widgets galore", [entity]) == (entity,)
+    assert find_entities("widgets galore", []) == ()
+
+
+@pytest.mark.parametrize(
+    "text, line, reason",
+    [
+        (
+            "- name: A\n  type: company\n- name: B\n  type: planet\n",
+            4,
+            "field 'type': Input should be",
+        ),
+        ("- type: company\n", 1, "entity is missing the field 'name'"),
+        (
+            "- name: A\n  type: company\n  aliases: [X]\n- name: B\n  type: company\n  aliases: [x]\n",
+            4,
+            "'x' already refers to 'A'",
+        ),
+    ],
+)
+def test_broken_gazetteer(tmp_path: Path, text, line, reason):
+    path = tmp_path / "entities.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = read_entities(path)
+    assert [(p.line, p.reason[: len(reason)]) for p in problems] == [(line, reason)]
+    with pytest.raises(CorpusError):
+        load_entities(path)
