@@ -1,9 +1,86 @@
-"""Commands of this area (filled in by its owner)."""
+"""`batterybot slack` (run the Slack bot) and `batterybot feedback export`."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import click
+
+from bot.settings import Settings
+
+
+@click.command("slack")
+@click.option(
+    "--http", "http", is_flag=True, help="Serve the Events API over HTTP instead of Socket Mode."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="HTTP mode: address to bind.")
+@click.option("--port", default=3000, show_default=True, type=int, help="HTTP mode: port to bind.")
+@click.pass_obj
+def slack_command(settings: Settings, http: bool, host: str, port: int) -> None:
+    """Run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else --http)."""
+    from bot.slack import SlackConfigError, check_config, run_slack
+
+    try:
+        check_config(settings, http=True if http else None)
+    except SlackConfigError as error:
+        raise click.ClickException(str(error)) from error
+    from bot.chain import AnswerChain
+
+    chain = AnswerChain.from_settings(settings)
+    try:
+        run_slack(
+            settings,
+            chain.answer,
+            http=True if http else None,
+            host=host,
+            port=port,
+            version=f"index {chain.index_version}" if chain.index_version else None,
+        )
+    except SlackConfigError as error:
+        raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt:
+        click.echo("Slack bot stopped.", err=True)
+
+
+@click.group("feedback")
+def feedback_group() -> None:
+    """Feedback people gave on answers in Slack."""
+
+
+@feedback_group.command("export")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the JSONL here instead of standard output.",
+)
+@click.pass_obj
+def export_command(settings: Settings, out: Path | None) -> None:
+    """Write 👎 answers as candidate eval cases (one JSON object per line) to curate."""
+    from bot.slack.feedback import FeedbackStore, eval_candidates
+
+    if not settings.feedback_path.exists():
+        raise click.ClickException(
+            f"No feedback database at {settings.feedback_path} yet: nobody has rated an answer. "
+            "Run the Slack bot first, or set BATTERYBOT_FEEDBACK_DB."
+        )
+    store = FeedbackStore(settings.feedback_path)
+    try:
+        cases = eval_candidates(store.items(verdict="down"))
+    finally:
+        store.close()
+    lines = "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
+    if out is None:
+        sys.stdout.write(lines)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(lines, encoding="utf-8")
+    click.echo(f"Exported {len(cases)} candidate eval case(s) from 👎 feedback.", err=True)
 
 
 def register(main: click.Group) -> None:
     """Attach this module's commands to the top-level group."""
+    main.add_command(slack_command)
+    main.add_command(feedback_group)
