@@ -75,6 +75,7 @@ def build_index(
     progress: bool = True,
     sentences: int = 3,
     overlap: int = 1,
+    batch_size: int = EMBED_BATCH,
     on_batch: Callable[[int], None] | None = None,
 ) -> BuildReport:
     """Bring index `collection` in line with the corpus, re-embedding only new chunk texts.
@@ -120,7 +121,7 @@ def build_index(
 
     dimension = _copy_kept(active, target, [c for c in chunks if c.id in kept_ids], landed)
     fresh = [c for c in chunks if c.id not in kept_ids]
-    dimension = _embed_into(target, fresh, embeddings, progress, landed) or dimension
+    dimension = _embed_into(target, fresh, embeddings, batch_size, progress, landed) or dimension
     if not dimension and previous is not None:
         dimension = previous.dimension
     if target.count() != len(chunks):
@@ -189,6 +190,7 @@ def _embed_into(
     target: Any,
     chunks: list[Chunk],
     embeddings: Embeddings,
+    batch_size: int,
     progress: bool,
     landed: Callable[[int], None],
 ) -> int:
@@ -199,8 +201,8 @@ def _embed_into(
 
     dimension = 0
     with tqdm(total=len(chunks), unit="chunk", desc="Embedding", disable=not progress) as bar:
-        for start in range(0, len(chunks), EMBED_BATCH):
-            part = chunks[start : start + EMBED_BATCH]
+        for start in range(0, len(chunks), batch_size):
+            part = chunks[start : start + batch_size]
             vectors = embeddings.embed_documents([c.text for c in part])
             dimension = len(vectors[0])
             store.add_chunks(target, part, vectors)

@@ -108,9 +108,18 @@ class HybridRetriever:
         return cls(client, embeddings, collection, manifest, chunks, mode)
 
     def search(
-        self, query: str, k: int = 5, where: dict | None = None, mode: Mode | None = None
+        self,
+        query: str,
+        k: int = 5,
+        where: dict | None = None,
+        mode: Mode | None = None,
+        diverse: bool = True,
     ) -> SearchResult:
-        """The k best chunks for a query, each with fused, dense and keyword scores."""
+        """The k best chunks for a query, each with fused, dense and keyword scores.
+
+        With `diverse`, a fact whose quote already appears in a better-ranked hit is
+        skipped, so several facts drawn from one sentence do not crowd out other evidence.
+        """
         mode = mode or self.mode
         chroma_filter = chroma_where(where)  # validates the filter keys first
         if not query.strip() or not self.chunks or k < 1:
@@ -130,7 +139,8 @@ class HybridRetriever:
         for rank, row in enumerate(keyword_rank):
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
         lists = (mode != "keyword") + (mode != "dense")
-        best = sorted(fused, key=lambda row: (-fused[row], row))[:k]
+        ranked = sorted(fused, key=lambda row: (-fused[row], row))
+        best = self._diverse(ranked, k) if diverse else ranked[:k]
         cosines = self._cosines(vector, best, dense)
         hits = tuple(
             ScoredChunk(
@@ -145,6 +155,17 @@ class HybridRetriever:
         return SearchResult(
             query=query, hits=hits, confidence=confidence(top_dense, self._coverage(query, hits))
         )
+
+    def _diverse(self, ranked: list[int], k: int) -> list[int]:
+        chosen: list[int] = []
+        for row in ranked:
+            quote = self.chunks[row].quote
+            if quote and any(quote in self.chunks[c].text for c in chosen):
+                continue
+            chosen.append(row)
+            if len(chosen) == k:
+                break
+        return chosen
 
     def _dense(self, vector: np.ndarray, depth: int, where: dict | None) -> dict[int, float]:
         """Row -> cosine similarity of the nearest chunks, nearest first."""
