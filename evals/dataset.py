@@ -106,8 +106,8 @@ def _parse_line(raw: str, number: int, corpus: str) -> tuple[list[str], EvalCase
     any_of = _groups(data, reasons)
     if reasons:
         return reasons, None
-    reasons += _check_expectations(kind, keys, any_of, evidence)
     reasons += [p for p in (_evidence_problem(e, corpus) for e in evidence) if p]
+    reasons += _check_expectations(kind, keys, any_of, evidence)
     if reasons:
         return reasons, None
     case = EvalCase(case_id, kind, turns, keys, any_of, evidence, must_not, number)

@@ -88,10 +88,10 @@ def must_not_violations(text: str, must_not: Sequence[str]) -> list[str]:
 
 def answer_sentences(text: str) -> list[str]:
     """Split an answer into sentences, each keeping the [n] markers written right after it."""
-    text = _MARKERS_AFTER_STOP.sub(lambda m: f"{m.group(2)}{m.group(1)}", fold(text))
     sentences = []
-    for line in text.splitlines() or [text]:
-        line = line.strip().lstrip("-*•").strip()
+    for line in text.splitlines():
+        line = _MARKERS_AFTER_STOP.sub(lambda m: f"{m.group(2)}{m.group(1)}", fold(line))
+        line = line.lstrip("-*•").strip()
         sentences += [s.strip() for s in _SENTENCE_BREAK.split(line) if s.strip()]
     return sentences
 

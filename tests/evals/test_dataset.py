@@ -1,0 +1,118 @@
+"""The dataset checker: the shipped set loads; each kind of mistake is reported with its line."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from corpus.loaders import load_documents
+from evals.dataset import KINDS, DatasetError, corpus_text, load_dataset
+
+REPO = Path(__file__).resolve().parents[2]
+DATASET = REPO / "evals" / "datasets" / "grounding.jsonl"
+P2 = "China alone operates over 70% of the world’s battery manufacturing facilities, with massive gigafactories supplying both domestic and international markets."
+GOOD = {
+    "id": "ok-1",
+    "kind": "fact",
+    "question": "Who runs most plants?",
+    "answer_keys": ["China"],
+    "evidence": [P2],
+}
+
+
+@pytest.fixture(scope="module")
+def corpus() -> str:
+    documents, problems = load_documents(REPO / "corpus" / "documents")
+    assert not problems
+    return corpus_text(documents)
+
+
+def write(tmp_path: Path, *rows) -> Path:
+    path = tmp_path / "set.jsonl"
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def problems_of(tmp_path: Path, corpus: str, *rows) -> list[str]:
+    with pytest.raises(DatasetError) as info:
+        load_dataset(write(tmp_path, *rows), corpus)
+    return [f"{p.line}: {p.reason}" for p in info.value.problems]
+
+
+def test_shipped_dataset_is_valid_and_covers_every_kind(corpus):
+    cases = load_dataset(DATASET, corpus)
+    counts = Counter(c.kind for c in cases)
+    assert len(cases) >= 90
+    assert set(counts) == set(KINDS)
+    assert all(counts[k] >= 8 for k in KINDS)
+    assert all(len(c.turns) >= 2 for c in cases if c.kind == "followup")
+    assert all(not c.answer_keys and not c.evidence for c in cases if c.kind == "abstain")
+
+
+def test_paraphrase_questions_share_no_content_word_with_their_source(corpus):
+    from bot.text import content_terms
+
+    for case in load_dataset(DATASET, corpus):
+        if case.kind == "paraphrase":
+            shared = set(content_terms(case.question)) & set(content_terms(" ".join(case.evidence)))
+            assert not shared, f"{case.id} shares {shared} with its source sentence"
+
+
+def test_good_line_loads_with_quote_and_space_differences(tmp_path, corpus):
+    straight = dict(GOOD, evidence=[P2.replace("’", "'").replace(" with", "  with")])
+    (case,) = load_dataset(write(tmp_path, straight), corpus)
+    assert case.question == "Who runs most plants?" and case.line == 1
+
+
+def test_non_verbatim_evidence_is_rejected_with_its_line_number(tmp_path, corpus):
+    bad = dict(GOOD, id="bad", evidence=[P2.replace("70%", "80%")])
+    problems = problems_of(tmp_path, corpus, GOOD, bad)
+    assert len(problems) == 1
+    assert problems[0].startswith("2: evidence is not verbatim in the corpus")
+
+
+def test_partial_sentence_is_not_evidence(tmp_path, corpus):
+    partial = dict(
+        GOOD, evidence=["operates over 70% of the world’s battery manufacturing facilities"]
+    )
+    assert "full corpus sentence" in problems_of(tmp_path, corpus, partial)[0]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "must be a JSON object"),
+        (dict(GOOD, kind="trivia"), "unknown kind 'trivia'"),
+        ({k: v for k, v in GOOD.items() if k != "id"}, "missing 'id'"),
+        ({k: v for k, v in GOOD.items() if k != "answer_keys"}, "'answer_keys' must be a list"),
+        ({k: v for k, v in GOOD.items() if k != "question"}, "needs 'question'"),
+        (dict(GOOD, kind="followup"), "followup case needs 'turns'"),
+        (dict(GOOD, extra=1), "unknown field 'extra'"),
+        (
+            dict(GOOD, answer_keys=["CATL"]),
+            "answer key 'CATL' does not appear in the case's evidence",
+        ),
+        (dict(GOOD, answer_keys=[], any_of=[["90%", "ninety"]]), "no alternative of any_of group"),
+        (dict(GOOD, answer_keys=[]), "needs 'answer_keys' or 'any_of'"),
+        (dict(GOOD, kind="abstain"), "an abstain case has no answer"),
+    ],
+)
+def test_each_mistake_is_named(tmp_path, corpus, row, expected):
+    problems = problems_of(tmp_path, corpus, row)
+    assert any(expected in p for p in problems), problems
+    assert problems[0].startswith("1: ")
+
+
+def test_duplicate_ids_name_the_first_line(tmp_path, corpus):
+    problems = problems_of(tmp_path, corpus, GOOD, "", GOOD)
+    assert problems == ["3: duplicate id 'ok-1' (first used on line 1)"]
+
+
+def test_empty_dataset_is_an_error(tmp_path, corpus):
+    assert problems_of(tmp_path, corpus, "") == ["1: the dataset has no cases"]
