@@ -19,11 +19,11 @@ from bot.settings import Settings
 @click.option("--port", default=3000, show_default=True, type=int, help="HTTP mode: port to bind.")
 @click.pass_obj
 def slack_command(settings: Settings, http: bool, host: str, port: int) -> None:
-    """Run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else --http)."""
+    """Run the Slack bot: Socket Mode (SLACK_APP_TOKEN), or the Events API with --http."""
     from bot.slack import SlackConfigError, check_config, run_slack
 
     try:
-        check_config(settings, http=True if http else None)
+        check_config(settings, http=http)
     except SlackConfigError as error:
         raise click.ClickException(str(error)) from error
     from bot.chain import AnswerChain
@@ -33,7 +33,7 @@ def slack_command(settings: Settings, http: bool, host: str, port: int) -> None:
         run_slack(
             settings,
             chain.answer,
-            http=True if http else None,
+            http=http,
             host=host,
             port=port,
             version=f"index {chain.index_version}" if chain.index_version else None,

@@ -9,7 +9,7 @@ ABSTAINED = (
     "I couldn't find this in the corpus, so I won't guess. "
     "Try rephrasing, or ask about battery manufacturing in China, South Korea or Japan."
 )
-ABSTAINED_PREFIX = "*The corpus doesn't answer this.*"
+ABSTAINED_PREFIX = "*No answer in the corpus*"
 
 EMPTY_QUESTION = (
     "I didn't catch a question there. Ask me something like "

@@ -117,10 +117,16 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 def check_config(settings: Settings, *, http: bool | None = None) -> bool:
-    """Raise SlackConfigError naming the missing variables; return True for HTTP mode."""
+    """Raise SlackConfigError naming the missing variables; return True for HTTP mode.
+
+    With `http=None` the mode follows the tokens: Socket Mode when SLACK_APP_TOKEN is set,
+    the Events API over HTTP when only SLACK_SIGNING_SECRET is.
+    """
     if settings.slack_bot_token is None or not settings.slack_bot_token.get_secret_value():
         raise SlackConfigError(messages.MISSING_BOT_TOKEN)
     if http is None:
+        if settings.slack_app_token is None and settings.slack_signing_secret is None:
+            raise SlackConfigError(messages.MISSING_APP_TOKEN)
         http = settings.slack_app_token is None
     if http and settings.slack_signing_secret is None:
         raise SlackConfigError(messages.MISSING_SIGNING_SECRET)
