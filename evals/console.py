@@ -18,10 +18,13 @@ TABLE_METRICS = (
 )
 
 
-def _num(value: float | None) -> str:
+def format_value(value: float | None, name: str = "") -> str:
+    """A metric value for people: latencies in whole ms, scores with three decimals."""
     if value is None:
         return "-"
-    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3f}"
+    if name.endswith("_ms"):
+        return f"{value:.0f} ms"
+    return f"{value:.3f}"
 
 
 def summary_table(summary: dict[str, Any]) -> str:
@@ -29,21 +32,21 @@ def summary_table(summary: dict[str, Any]) -> str:
     metrics, spread = summary["metrics"], summary.get("repeats", {}).get("spread", {})
     lines = [f"{summary['passed']}/{summary['cases']} cases passed", ""]
     for name in HEADLINE:
-        line = f"  {name:<22} {_num(metrics.get(name)):>8}"
+        line = f"  {name:<22} {format_value(metrics.get(name), name):>8}"
         if name in spread:
             s = spread[name]
-            line += f"   min {_num(s['min'])}  max {_num(s['max'])}  stdev {s['stdev']:.4f}"
+            line += f"   min {format_value(s['min'], name)}  max {format_value(s['max'], name)}  stdev {s['stdev']:.4f}"
         lines.append(line)
     for generator, lat in summary.get("latency_by_generator", {}).items():
         lines.append(
-            f"  latency [{generator}]  p50 {_num(lat['p50_ms'])} ms  p95 {_num(lat['p95_ms'])} ms"
+            f"  latency [{generator}]  p50 {format_value(lat['p50_ms'], 'latency_ms')}  p95 {format_value(lat['p95_ms'], 'latency_ms')}"
             f"  ({lat['n']} answers)"
         )
     header = f"  {'kind':<14}{'n':>4}" + "".join(f"{m[:14]:>16}" for m in TABLE_METRICS)
     lines += ["", header]
     for kind, row in summary["per_kind"].items():
         count = summary.get("kind_counts", {}).get(kind, "")
-        cells = "".join(f"{_num(row.get(m)):>16}" for m in TABLE_METRICS)
+        cells = "".join(f"{format_value(row.get(m)):>16}" for m in TABLE_METRICS)
         lines.append(f"  {kind:<14}{count!s:>4}{cells}")
     return "\n".join(lines)
 
@@ -59,7 +62,7 @@ def comparison_text(comparison: Comparison) -> str:
             continue
         better = (delta < 0) if name in LOWER_IS_BETTER else (delta > 0)
         lines.append(
-            f"  {name:<22} {_num(before)} -> {_num(now)} ({delta:+.3f}, {'better' if better else 'worse'})"
+            f"  {name:<22} {format_value(before, name)} -> {format_value(now, name)} ({delta:+.3f}, {'better' if better else 'worse'})"
         )
     if len(lines) == 1:
         lines.append("  no headline metric changed")
@@ -79,7 +82,7 @@ def shortfall_text(missed: list[tuple[str, float | None, float]]) -> str:
     lines = ["These metrics fell short of their thresholds:"]
     for name, value, bound in missed:
         relation = "at most" if name in LOWER_IS_BETTER else "at least"
-        lines.append(f"  {name} = {_num(value)} (needed {relation} {bound:g})")
+        lines.append(f"  {name} = {format_value(value, name)} (needed {relation} {bound:g})")
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from evals.console import format_value
 from evals.matching import fold
 from evals.metrics import answer_sentences, citation_numbers, strip_citations
 from evals.scoring import HEADLINE, LOWER_IS_BETTER, EvalResult
@@ -53,12 +54,6 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def fmt(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3f}"
-
-
 def render_report(
     results: Sequence[EvalResult], summary: dict[str, Any], comparison: Comparison | None = None
 ) -> str:
@@ -99,7 +94,7 @@ def _cards(metrics: dict[str, float | None], comparison: Comparison | None) -> s
         gated = " gated" if name in GATED else ""
         cards.append(
             f"<div class='card{gated}'><div class='n'>{esc(name)}</div>"
-            f"<div class='v'>{esc(fmt(metrics.get(name)))}</div>{delta}</div>"
+            f"<div class='v'>{esc(format_value(metrics.get(name), name))}</div>{delta}</div>"
         )
     return f"<div class='cards'>{''.join(cards)}</div>"
 
@@ -221,7 +216,7 @@ def _checks(result: EvalResult) -> str:
         for name, ok in result.checks.items()
     )
     values = " · ".join(
-        f"{esc(k)} {esc(fmt(v))}"
+        f"{esc(k)} {esc(format_value(v, k))}"
         for k, v in result.metrics.items()
         if v is not None and k != "declined"
     )
