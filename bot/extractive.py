@@ -1,0 +1,199 @@
+"""The extractive generator: answers made only of corpus sentences, each with its citation.
+
+Every sentence it emits is a verbatim sentence of a retrieved chunk, so an answer can state
+nothing its sources don't. The work is in choosing: which sentences answer the question, how
+many, and in what order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.lexicon import expansions
+from bot.question import QuestionProfile
+from bot.similarity import SentenceEmbedder
+from bot.text import contains_term, content_terms, numbers_in, split_sentences
+from corpus.entities import Entity, find_entities
+from index.records import Chunk, ScoredChunk
+
+W_DENSE, W_LEXICAL, W_ENTITY = 0.55, 0.30, 0.15
+BONUS_TYPE = 0.08  # the sentence has the kind of thing asked for (a figure, several names)
+KEEP_RATIO = 0.86  # further sentences must score at least this share of the best one
+MAX_SENTENCES, MAX_LIST_SENTENCES = 3, 4
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A corpus sentence that could answer, with the chunk it would cite."""
+
+    sentence: str
+    hit: ScoredChunk
+    order: tuple[int, int]
+    entities: frozenset[str]
+    context_entities: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: Candidate
+    score: float
+    dense: float
+    lexical: float
+    entity: float
+
+
+class IdfTable:
+    """Inverse document frequency of stemmed terms over the corpus's sentences."""
+
+    def __init__(self, sentences: Iterable[str]) -> None:
+        df: Counter[str] = Counter()
+        n = 0
+        for sentence in sentences:
+            n += 1
+            df.update(set(content_terms(sentence)))
+        self._n = max(n, 1)
+        self._df = df
+
+    def __call__(self, term: str) -> float:
+        return math.log(1 + self._n / (1 + self._df.get(term, 0)))
+
+    def __contains__(self, term: str) -> bool:
+        return term in self._df
+
+
+def chunk_sentences(chunk: Chunk) -> list[str]:
+    """The corpus sentences a chunk can contribute: a fact's verbatim quote, a passage's text."""
+    if chunk.kind == "fact":
+        return [chunk.quote] if chunk.quote else []
+    return split_sentences(chunk.text)
+
+
+def candidates(hits: Sequence[ScoredChunk], entities: Sequence[Entity]) -> list[Candidate]:
+    """Unique sentences of the retrieved chunks, each cited to the best-ranked chunk holding it."""
+    seen: dict[str, Candidate] = {}
+    passage_order: dict[str, tuple[int, int]] = {}
+    for hit in hits:
+        if hit.chunk.kind != "fact":
+            for i, sentence in enumerate(split_sentences(hit.chunk.text)):
+                passage_order.setdefault(sentence, (hit.chunk.position, i))
+    for hit in hits:
+        chunk = hit.chunk
+        context = frozenset((*chunk.countries, *chunk.companies))
+        for i, sentence in enumerate(chunk_sentences(chunk)):
+            if sentence in seen:
+                continue
+            order = passage_order.get(sentence, (chunk.position, i))
+            found = find_entities(sentence, entities)
+            own = frozenset(e.name for e in found)
+            # A sentence naming its own country is about that country; otherwise it takes
+            # its subject from the chunk around it ("The government has facilitated...").
+            places = any(e.type in ("country", "region") for e in found)
+            seen[sentence] = Candidate(sentence, hit, order, own, own if places else context | own)
+    return list(seen.values())
+
+
+def query_terms(query: str) -> tuple[list[str], list[str]]:
+    """The query's own content terms and the corpus words its everyday words stand for."""
+    own = list(dict.fromkeys(content_terms(query)))
+    extra = [t for t in expansions(query) if t not in own]
+    return own, extra
+
+
+def score(
+    query: str,
+    profile: QuestionProfile,
+    query_entities: Sequence[Entity],
+    pool: Sequence[Candidate],
+    embedder: SentenceEmbedder,
+    idf: IdfTable,
+) -> list[Scored]:
+    """Score every candidate sentence against the query, best first."""
+    if not pool:
+        return []
+    dense = embedder.scores(query, [c.sentence for c in pool])
+    own, extra = query_terms(query)
+    weights = {t: idf(t) for t in own} | {t: 0.5 * idf(t) for t in extra}
+    total = sum(weights.values()) or 1.0
+    names = {e.name for e in query_entities}
+    scored = []
+    for cand, d in zip(pool, dense, strict=True):
+        terms = set(content_terms(cand.sentence))
+        lexical = sum(w for t, w in weights.items() if contains_term(terms, t)) / total
+        if names:
+            entity = (
+                len(names & cand.entities)
+                + 0.5 * len((names & cand.context_entities) - cand.entities)
+            ) / len(names)
+        else:
+            entity = 0.0
+        bonus = 0.0
+        if profile.wants_number and numbers_in(cand.sentence):
+            bonus += BONUS_TYPE
+        if profile.wants_list and len(cand.entities) >= 2:
+            bonus += BONUS_TYPE
+        total_score = W_DENSE * float(d) + W_LEXICAL * lexical + W_ENTITY * entity + bonus
+        scored.append(Scored(cand, total_score, float(d), lexical, entity))
+    scored.sort(key=lambda s: s.score, reverse=True)
+    return scored
+
+
+def _covers(s: Scored, query: str) -> set[str]:
+    own, extra = query_terms(query)
+    terms = set(content_terms(s.candidate.sentence))
+    return {t for t in (*own, *extra) if contains_term(terms, t)} | set(s.candidate.entities)
+
+
+def select(
+    ranked: Sequence[Scored], profile: QuestionProfile, query: str, query_entities: Sequence[Entity]
+) -> list[Scored]:
+    """Choose the sentences that answer: the best, one per side of a comparison, useful extras."""
+    if not ranked:
+        return []
+    best = ranked[0]
+    chosen: list[Scored] = [best]
+    sides = [e.name for e in query_entities if e.type in ("country", "region", "company", "policy")]
+    if len(sides) >= 2 and (profile.wants_comparison or len(sides) <= 3):
+        for side in sides:
+            if any(side in s.candidate.entities for s in chosen):
+                continue
+            others = set(sides) - {side}
+            match = next(
+                (
+                    s
+                    for s in ranked
+                    if side in s.candidate.entities and not others & s.candidate.entities
+                ),
+                None,
+            )
+            match = match or next((s for s in ranked if side in s.candidate.entities), None)
+            match = match or next((s for s in ranked if side in s.candidate.context_entities), None)
+            if match and match not in chosen and match.score >= best.score * 0.6:
+                chosen.append(match)
+    limit = MAX_LIST_SENTENCES if profile.wants_list or len(sides) >= 2 else MAX_SENTENCES
+    covered = set().union(*(_covers(s, query) for s in chosen))
+    for s in ranked[1:]:
+        if len(chosen) >= limit:
+            break
+        if s in chosen or s.score < best.score * KEEP_RATIO:
+            continue
+        new = _covers(s, query) - covered
+        if new:
+            chosen.append(s)
+            covered |= new
+    return sorted(chosen, key=lambda s: s.candidate.order)
+
+
+def compose(chosen: Sequence[Scored], number_of: dict[str, int]) -> str:
+    """Join the chosen sentences, each with its [n] marker before the final stop."""
+    parts = []
+    for s in chosen:
+        n = number_of[s.candidate.hit.chunk.id]
+        sentence = s.candidate.sentence.strip()
+        if sentence and sentence[-1] in ".!?":
+            parts.append(f"{sentence[:-1]} [{n}]{sentence[-1]}")
+        else:
+            parts.append(f"{sentence} [{n}]")
+    return " ".join(parts)

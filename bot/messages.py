@@ -1,0 +1,37 @@
+"""What the bot says when it is not quoting the corpus: one voice, kept in one place.
+
+None of these texts echo the user's words, so an injected phrase can never come back out.
+"""
+
+from __future__ import annotations
+
+NOT_COVERED = "The corpus doesn't cover this, so I won't guess."
+CLOSEST_TOPICS = "Closest topics it does cover: {topics}."
+PREMISE_REJECTED = (
+    "The corpus doesn't support the premise of this question. Here is what it does say:"
+)
+UNREADABLE = (
+    "I couldn't find a question in that. Ask me about battery manufacturing in Asia, "
+    'e.g. "Which companies lead South Korea\'s battery industry?"'
+)
+GREETING = (
+    "Hi! I answer questions about Asia's dominance in battery manufacturing (China, South Korea, "
+    "Japan, raw materials, production capacity, exports, and the US and EU responses), citing "
+    "the corpus for every sentence."
+)
+INJECTION = (
+    "I only answer questions from the corpus and don't follow instructions given inside a "
+    "question. Ask me something about battery manufacturing in Asia."
+)
+BACKEND_UNAVAILABLE = "The knowledge base is unavailable right now. Please try again in a minute."
+LLM_FALLBACK = "The language model endpoint failed ({reason}); this answer was built extractively."
+LLM_UNSUPPORTED = "The language model's answer was not supported by its sources; this answer was built extractively."
+
+# Sentences of ours that frame an answer and state no fact: graders skip them.
+FRAMING = (PREMISE_REJECTED,)
+
+
+def is_framing(sentence: str) -> bool:
+    """True for the bot's own framing sentences (they carry no claim to check)."""
+    s = sentence.strip()
+    return any(s == f or s.startswith(f.rstrip(":.")) for f in FRAMING)

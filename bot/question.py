@@ -1,0 +1,105 @@
+"""Reading a question: what kind of answer it wants, what it is about, what it presupposes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.text import normalize, tokens
+
+MAX_QUESTION_CHARS = 2000
+
+_GREETING = re.compile(
+    r"^(hi|hello|hey|yo|good (morning|afternoon|evening)|thanks|thank you|cheers|ok|okay|"
+    r"help|who are you|what can you do|what do you know)\b[\s!.?]*$",
+    re.IGNORECASE,
+)
+_LIST = re.compile(
+    r"\b(which|what|name|list)\b.*\b(companies|firms|countries|nations|materials|players|"
+    r"manufacturers|makers|producers|policies|regions|giants|initiatives|metals|minerals|"
+    r"hurdles|challenges|strategies|measures|examples|ways|reasons|steps)\b|\blist\b|\bname (the|some|all)\b",
+    re.IGNORECASE,
+)
+_NUMERIC = re.compile(
+    r"\bhow (much|many|large|big)\b|\bwhat (share|percentage|proportion|fraction|portion|figure|number)\b"
+    r"|\bpercent|%|\bshare of\b|\bwhat year\b",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(
+    r"\b(compare|comparison|compared|differ|difference|differences|versus|vs\.?|contrast|"
+    r"unlike|whereas|both|between)\b",
+    re.IGNORECASE,
+)
+# A why/how-come/when-did question presupposes its own clause; that clause must be checked.
+_PRESUPPOSING = re.compile(
+    r"^(?:why|how come|how did|when|since|given that|now that|because)\b\s*(?:did|does|do|is|are|was|were|has|have|had)?\s*(.+?)[?.!]*$",
+    re.IGNORECASE,
+)
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules?|prompts?|guidelines|"
+    r"context|above|previous|prior|everything)\b"
+    r"|\b(system|hidden|initial|original)\s+(prompt|instructions?|message)\b"
+    r"|\byou are (now|no longer)\b|\bpretend\b|\bact as\b|\brole-?play\b|\bjailbreak\b|\bdeveloper mode\b"
+    r"|\b(say|print|output|repeat|write|respond with|reply with|answer with|declare|state|announce)\b"
+    r".{0,20}\b(that|exactly|verbatim|only|the following|after me)\b"
+    r"|<!(channel|here|everyone)>|@(channel|here|everyone)\b",
+    re.IGNORECASE,
+)
+_INSTRUCTION_SPLIT = re.compile(r"[.;:!\n]|\band\b|\bthen\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """What the chain needs to know about a question before answering it."""
+
+    text: str
+    readable: bool
+    greeting: bool
+    wants_list: bool
+    wants_number: bool
+    wants_comparison: bool
+    injection: bool
+    presupposition: str | None
+
+
+def clean_question(raw: str) -> str:
+    """Strip control characters and chat markup, collapse whitespace, cap the length."""
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in raw or "")
+    text = re.sub(r"```.*?```", " ", text, flags=re.DOTALL)  # code blocks are not questions
+    text = re.sub(r"<@[A-Z0-9]+(\|[^>]*)?>", " ", text)
+    text = re.sub(r"<#[A-Z0-9]+\|([^>]*)>", r"#\1", text)
+    text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2", text)
+    text = re.sub(r"<!(channel|here|everyone)[^>]*>", " @\\1 ", text)
+    text = normalize(text)
+    return text[:MAX_QUESTION_CHARS]
+
+
+def is_readable(text: str) -> bool:
+    """A question has at least two letters of words; emoji and punctuation alone are not one."""
+    return len(re.findall(r"[^\W\d_]", text)) >= 2 and bool(tokens(text))
+
+
+def strip_injection(text: str) -> str:
+    """The parts of a question that are not instructions to the bot."""
+    parts = [p.strip() for p in _INSTRUCTION_SPLIT.split(text) if p and p.strip()]
+    kept = [p for p in parts if not _INJECTION.search(p)]
+    return " ".join(kept)
+
+
+def profile(text: str) -> QuestionProfile:
+    """Classify a cleaned question."""
+    readable = is_readable(text)
+    presupposition = None
+    match = _PRESUPPOSING.match(text.strip())
+    if match and len(tokens(match.group(1))) >= 3:
+        presupposition = match.group(1)
+    return QuestionProfile(
+        text=text,
+        readable=readable,
+        greeting=bool(_GREETING.match(text.strip())),
+        wants_list=bool(_LIST.search(text)),
+        wants_number=bool(_NUMERIC.search(text)),
+        wants_comparison=bool(_COMPARE.search(text)),
+        injection=bool(_INJECTION.search(text)),
+        presupposition=presupposition,
+    )

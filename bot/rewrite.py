@@ -1,0 +1,105 @@
+"""Follow-up rewriting: turn "and Japan?" or "what do they focus on?" into a standalone query.
+
+A rewrite only ever adds what the thread already established (its entities); a question that
+stands on its own is returned unchanged, so a rewrite cannot make a good question worse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.records import Turn
+from bot.text import tokens
+from corpus.entities import Entity, find_entities
+
+_ELLIPSIS = re.compile(
+    r"^(?:and|but|also|what about|how about|and what about|and how about|what of|same for|"
+    r"and for|same question for|now|ok(?:ay)?,? (?:and|what about))\s+(?:for\s+|in\s+|with\s+)?(.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
+_REFERRING = frozenset(
+    [
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "his",
+        "her",
+        "there",
+        "such",
+        "both",
+        "former",
+        "latter",
+        "same",
+        "other",
+    ]
+)
+_SHORT = 6  # words; shorter questions without entities of their own lean on the thread
+
+
+def _replace_entity(query: str, old: Entity, new: Entity) -> str:
+    names = sorted((old.name, *old.aliases), key=len, reverse=True)
+    pattern = r"\b(" + "|".join(re.escape(n) for n in names) + r")(?:'s|’s)?\b"
+    return re.sub(pattern, new.name, query, count=1, flags=re.IGNORECASE)
+
+
+def _thread_entities(history: Sequence[Turn], standalone: Sequence[str], known) -> list[Entity]:
+    """Entities of the latest standalone user question, else of the latest answer."""
+    for query in reversed(standalone):
+        found = find_entities(query, known)
+        if found:
+            return list(found)
+    for turn in reversed(history):
+        if turn.role == "assistant":
+            found = find_entities(turn.text, known)
+            if found:
+                return list(found)[:3]
+    return []
+
+
+def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn], known) -> str:
+    """Rewrite one question given the standalone forms of the user's earlier questions."""
+    if not previous and not any(t.role == "assistant" for t in history):
+        return question
+    own = find_entities(question, known)
+    words = tokens(question)
+    ellipsis = _ELLIPSIS.match(question.strip())
+    if ellipsis and previous:
+        subject = ellipsis.group(1)
+        new = find_entities(subject, known)
+        base = previous[-1]
+        if new:
+            old_entities = find_entities(base, known)
+            same_type = [e for e in old_entities if e.type == new[0].type and e != new[0]]
+            if same_type:
+                return _replace_entity(base, same_type[0], new[0])
+        return f"{base.rstrip('?. ')} {subject}?"
+    referring = any(w in _REFERRING for w in words)
+    if own and not referring:
+        return question
+    if not referring and len(words) > _SHORT:
+        return question
+    carried = [e for e in _thread_entities(history, previous, known) if e not in own]
+    if not carried:
+        return question
+    return f"{question.rstrip()} ({', '.join(e.name for e in carried)})"
+
+
+def rewrite(question: str, history: Sequence[Turn], known: Sequence[Entity]) -> str:
+    """The standalone retrieval query for `question`, given the thread so far."""
+    standalone: list[str] = []
+    seen: list[Turn] = []
+    for turn in history:
+        if turn.role == "user":
+            standalone.append(rewrite_one(turn.text, standalone, seen, known))
+        seen.append(turn)
+    return rewrite_one(question, standalone, history, known)

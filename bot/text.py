@@ -1,0 +1,342 @@
+"""Pure text helpers shared by the chain, the grounding guard and the evals."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from index.chunking import split_sentences
+
+__all__ = [
+    "split_sentences",
+    "normalize",
+    "tokens",
+    "stem",
+    "content_terms",
+    "numbers_in",
+    "names_in",
+    "CITATION_RE",
+    "strip_citations",
+    "cited_numbers",
+]
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "else",
+        "ever",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "let",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "same",
+        "shall",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "tell",
+        "give",
+        "show",
+        "list",
+        "name",
+        "please",
+        "explain",
+        "describe",
+        "say",
+        "says",
+        "said",
+        "according",
+        "corpus",
+        "document",
+        "source",
+        "sources",
+        "text",
+    ]
+)
+
+# Words that say what kind of answer is wanted rather than what it is about.
+QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "many",
+        "much",
+        "main",
+        "key",
+        "major",
+        "kind",
+        "kinds",
+        "type",
+        "types",
+        "role",
+        "roles",
+        "way",
+        "ways",
+        "thing",
+        "things",
+        "one",
+        "ones",
+        "part",
+        "parts",
+        "doing",
+        "done",
+        "does",
+        "did",
+        "know",
+        "mean",
+        "means",
+        "exactly",
+        "really",
+        "currently",
+        "today",
+        "now",
+        "still",
+        "yet",
+        "example",
+        "examples",
+        "particular",
+        "specific",
+    ]
+)
+
+_ACRONYMS = {"US": "usa", "U.S": "usa", "USA": "usa", "IT": "it-sector"}
+_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[’'\-][A-Za-z0-9]+)*")
+_NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s?%| percent)?")
+CITATION_RE = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def normalize(text: str) -> str:
+    """Fold quotes, dashes and whitespace so that comparisons ignore typography."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = text.replace("–", "-").replace("—", "-")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens; possessive 's is dropped."""
+    words = _WORD_RE.findall(normalize(text))
+    # "US" the country is not "us" the pronoun
+    return [_ACRONYMS.get(w) or re.sub(r"'s$", "", w.lower()) for w in words]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light, predictable suffix stripper: batteries→battery, leading→lead."""
+    w = word.lower()
+    if len(w) <= 3 or any(c.isdigit() for c in w):
+        return w
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("sses", "ss"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("ly", ""),
+    ):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and w.endswith(("ss", "us", "is")):
+                return w
+            if suffix == "es" and not w.endswith(("ches", "shes", "xes", "sses", "zes")):
+                return w[:-1]
+            return _drop_e(w[: len(w) - len(suffix)] + repl)
+    return _drop_e(w)
+
+
+def _drop_e(w: str) -> str:
+    # "compare" and "compared" should meet at "compar"
+    return w[:-1] if len(w) > 4 and w.endswith("e") else w
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words: no stopwords, no question words, no single letters."""
+    out = []
+    for tok in tokens(text):
+        if tok in STOPWORDS or tok in QUESTION_WORDS or len(tok) < 2:
+            continue
+        out.append(stem(tok))
+    return out
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numbers, percentages and years, normalised ("70 percent" → "70%")."""
+    found = []
+    for match in _NUMBER_RE.findall(normalize(text)):
+        value = match.replace(" percent", "%").replace(" ", "")
+        found.append(value)
+    return found
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised words (a sentence's first word only when not a common word): its names."""
+    names = []
+    for sentence in split_sentences(normalize(text)) or [normalize(text)]:
+        words = _WORD_RE.findall(sentence)
+        for i, word in enumerate(words):
+            if not word[0].isupper():
+                continue
+            if i == 0 and (word.lower() in STOPWORDS or word.lower() in QUESTION_WORDS):
+                continue
+            names.append(re.sub(r"'s$", "", word))
+    return names
+
+
+def strip_citations(text: str) -> str:
+    """Remove [n] markers."""
+    return CITATION_RE.sub("", text).strip()
+
+
+def cited_numbers(text: str) -> list[int]:
+    """The citation numbers a sentence carries, in order of appearance."""
+    nums: list[int] = []
+    for group in CITATION_RE.findall(text):
+        for part in group.split(","):
+            n = int(part.strip())
+            if n not in nums:
+                nums.append(n)
+    return nums
+
+
+def contains_term(haystack_terms: set[str], term: str) -> bool:
+    """True if a stemmed term (or a hyphen part of it) is among the haystack's terms."""
+    if term in haystack_terms:
+        return True
+    parts = [p for p in term.split("-") if len(p) > 2]
+    return bool(parts) and all(stem(p) in haystack_terms for p in parts)
