@@ -59,7 +59,7 @@ class FakeSlackApi:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._calls: list[Call] = []
-        self._failures: dict[str, deque[tuple[int, int | None]]] = {}
+        self._failures: dict[str, deque[tuple[int, int | None, str | None]]] = {}
         self._messages: dict[str, list[dict[str, Any]]] = {}
         self._last_ts = 0.0
         self.socket_mode_url: str | None = None
@@ -111,12 +111,20 @@ class FakeSlackApi:
             self._messages.clear()
 
     def fail_next(
-        self, method: str, times: int = 1, status: int = 429, retry_after: int | None = 0
+        self,
+        method: str,
+        times: int = 1,
+        status: int = 429,
+        retry_after: int | None = 0,
+        error: str | None = None,
     ) -> None:
-        """Answer the next `times` calls of `method` with `status` (429 carries Retry-After)."""
+        """Answer the next `times` calls of `method` with `status` (429 carries Retry-After).
+
+        With status 200, the call gets Slack's usual `{"ok": false, "error": error}` instead.
+        """
         with self._lock:
             queue = self._failures.setdefault(method, deque())
-            queue.extend([(status, retry_after)] * times)
+            queue.extend([(status, retry_after, error)] * times)
 
     def add_message(
         self,
@@ -179,18 +187,14 @@ class FakeSlackApi:
         with self._lock:
             failures = self._failures.get(method)
             if failures:
-                status, retry_after = failures.popleft()
-                self._calls.append(Call(method, params, headers, status))
-                extra = (
-                    {"Retry-After": str(retry_after)}
-                    if retry_after is not None and status == 429
-                    else {}
-                )
-                return (
-                    status,
-                    extra,
-                    {"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"},
-                )
+                status, retry_after, error = failures.popleft()
+                default = "ratelimited" if status == 429 else "fatal_error"
+                response = {"ok": False, "error": error or default}
+                self._calls.append(Call(method, params, headers, status, response))
+                extra = {}
+                if retry_after is not None and status == 429:
+                    extra = {"Retry-After": str(retry_after)}
+                return status, extra, response
             if method == "response_url":
                 response: Any = "ok"
             elif headers.get("authorization") != f"Bearer {_TOKENS.get(method, BOT_TOKEN)}":

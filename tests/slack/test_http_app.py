@@ -476,3 +476,35 @@ def test_tokens_never_reach_the_logs(slack, caplog):
     assert token not in caplog.text
     assert "xoxb-9999-leaked-token" not in caplog.text
     assert "[redacted]" in caplog.text
+
+
+def slash(slack, text: str, channel: str = CHANNEL) -> tuple[int, str]:
+    return slack.send_form(
+        {
+            "command": "/battery",
+            "text": text,
+            "user_id": ASKER,
+            "channel_id": channel,
+            "team_id": TEAM_ID,
+            "response_url": slack.api.response_url("command"),
+            "trigger_id": "trigger-slash",
+        }
+    )
+
+
+def test_empty_slash_command_gets_a_hint_in_the_ack(slack):
+    status, body = slash(slack, "   ")
+    assert status == 200 and body == messages.EMPTY_QUESTION
+    slack.send_event(dm("barrier question", "1700000021.000100"))
+    answered(slack)
+    assert [q for q, _ in slack.answerer.calls] == ["barrier question"]
+    assert not slack.api.calls("chat.postEphemeral")
+
+
+def test_slash_answer_falls_back_to_response_url_when_bot_is_not_in_channel(slack):
+    slack.api.fail_next("chat.postEphemeral", status=200, error="not_in_channel")
+    slash(slack, "Who leads cell making?", channel="CNOTJOINED")
+    fallback = slack.api.wait_for("response_url")[0]
+    assert fallback.params["response_type"] == "ephemeral"
+    assert "Asia's battery dominance" in json.dumps(fallback.params["blocks"])
+    assert len(slack.api.calls("chat.postEphemeral", include_failed=True)) == 1
