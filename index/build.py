@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 
 from corpus.models import Corpus
 from index import store
-from index.chunking import corpus_chunks
+from index.chunking import DEFAULT_OVERLAP, DEFAULT_SENTENCES, corpus_chunks
 from index.embeddings import model_name
 from index.records import Chunk
 from index.tagging import entity_tagger
@@ -73,8 +73,8 @@ def build_index(
     *,
     rebuild: bool = False,
     progress: bool = True,
-    sentences: int = 3,
-    overlap: int = 1,
+    sentences: int = DEFAULT_SENTENCES,
+    overlap: int = DEFAULT_OVERLAP,
     batch_size: int = EMBED_BATCH,
     on_batch: Callable[[int], None] | None = None,
 ) -> BuildReport:
@@ -227,8 +227,8 @@ def index_status(
     collection: str,
     entities: Sequence[Any] | None = None,
     *,
-    sentences: int = 3,
-    overlap: int = 1,
+    sentences: int = DEFAULT_SENTENCES,
+    overlap: int = DEFAULT_OVERLAP,
 ) -> IndexStatus | None:
     """How the index stands against the corpus, without loading the model; None if never built."""
     manifest = store.read_manifest(client, collection)

@@ -9,6 +9,12 @@ from collections.abc import Callable, Iterable
 from corpus.models import Corpus, Document, Fact
 from index.records import Chunk
 
+# Window size tuned on the grounding eval set (benchmarks/bench_retrieval.py): with one fact
+# per result, hybrid evidence recall@5 is 0.97 at 3 sentences, 1.0 at 4 and 5; 5 also lifts
+# dense-only recall (0.96 -> 0.98) since most paragraphs then fit in one chunk.
+DEFAULT_SENTENCES = 5
+DEFAULT_OVERLAP = 1
+
 # (countries, companies) mentioned in a text; see index.tagging.entity_tagger.
 Tagger = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]]]
 
@@ -97,7 +103,11 @@ def _no_tags(_: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def document_chunks(
-    doc: Document, *, sentences: int = 3, overlap: int = 1, tagger: Tagger = _no_tags
+    doc: Document,
+    *,
+    sentences: int = DEFAULT_SENTENCES,
+    overlap: int = DEFAULT_OVERLAP,
+    tagger: Tagger = _no_tags,
 ) -> list[Chunk]:
     """Passage chunks of one document: sentence windows within each paragraph."""
     chunks: list[Chunk] = []
@@ -144,7 +154,11 @@ def fact_chunk(fact: Fact, title: str, position: int, tagger: Tagger = _no_tags)
 
 
 def corpus_chunks(
-    corpus: Corpus, *, sentences: int = 3, overlap: int = 1, tagger: Tagger = _no_tags
+    corpus: Corpus,
+    *,
+    sentences: int = DEFAULT_SENTENCES,
+    overlap: int = DEFAULT_OVERLAP,
+    tagger: Tagger = _no_tags,
 ) -> dict[str, tuple[Chunk, ...]]:
     """Every chunk of the corpus, grouped by source id (documents first, then their facts)."""
     grouped: dict[str, list[Chunk]] = {}

@@ -22,6 +22,9 @@ CANDIDATES = 30  # how deep each ranking is read before fusing
 # and keyword evidence as the idf-weighted share of query terms found in the top hits.
 DENSE_FLOOR, DENSE_FULL = 0.20, 0.60
 COVERAGE_HITS = 3
+# Fact chunks restate single sentences; more than one in the top k crowds out passages that
+# hold several evidence sentences (recall@5 on the eval set: 0.93 with no cap, 1.0 with 1).
+MAX_FACTS = 1
 
 
 def confidence(top_dense: float, coverage: float) -> float:
@@ -48,9 +51,13 @@ def chroma_where(where: dict[str, Any] | None) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def _values(value: str | Sequence[str]) -> set[str]:
+    return {value} if isinstance(value, str) else set(value)
+
+
 def _matches(chunk: Chunk, where: dict[str, Any]) -> bool:
     for key, value in where.items():
-        values = {value} if isinstance(value, str) else set(value)
+        values = _values(value)
         have = set(chunk.countries) if key == "country" else {getattr(chunk, key)}
         if not values & have:
             return False
@@ -117,8 +124,9 @@ class HybridRetriever:
     ) -> SearchResult:
         """The k best chunks for a query, each with fused, dense and keyword scores.
 
-        With `diverse`, a fact whose quote already appears in a better-ranked hit is
-        skipped, so several facts drawn from one sentence do not crowd out other evidence.
+        With `diverse`, at most MAX_FACTS fact chunks are returned (unless the filter asks
+        for facts) and a fact whose quote already appears in a better-ranked hit is skipped,
+        so facts restating one sentence do not crowd out passages with other evidence.
         """
         mode = mode or self.mode
         chroma_filter = chroma_where(where)  # validates the filter keys first
@@ -140,7 +148,8 @@ class HybridRetriever:
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
         lists = (mode != "keyword") + (mode != "dense")
         ranked = sorted(fused, key=lambda row: (-fused[row], row))
-        best = self._diverse(ranked, k) if diverse else ranked[:k]
+        wants_facts = bool(where) and "fact" in _values(where.get("kind", ()))
+        best = self._diverse(ranked, k, k if wants_facts else MAX_FACTS) if diverse else ranked[:k]
         cosines = self._cosines(vector, best, dense)
         hits = tuple(
             ScoredChunk(
@@ -156,16 +165,21 @@ class HybridRetriever:
             query=query, hits=hits, confidence=confidence(top_dense, self._coverage(query, hits))
         )
 
-    def _diverse(self, ranked: list[int], k: int) -> list[int]:
+    def _diverse(self, ranked: list[int], k: int, max_facts: int) -> list[int]:
         chosen: list[int] = []
+        facts = 0
         for row in ranked:
             quote = self.chunks[row].quote
-            if quote and any(quote in self.chunks[c].text for c in chosen):
+            if quote and (facts >= max_facts or any(quote in self.chunks[c].text for c in chosen)):
                 continue
+            facts += bool(quote)
             chosen.append(row)
             if len(chosen) == k:
-                break
-        return chosen
+                return chosen
+        # Too few distinct candidates: top up with the skipped facts, best first.
+        skipped = [row for row in ranked if row not in chosen]
+        chosen += skipped[: k - len(chosen)]
+        return sorted(chosen, key=ranked.index)
 
     def _dense(self, vector: np.ndarray, depth: int, where: dict | None) -> dict[int, float]:
         """Row -> cosine similarity of the nearest chunks, nearest first."""
