@@ -143,12 +143,9 @@ class SlackBot:
         message = self.compose(question, history, user_id=user_id, channel_id=channel_id)
         client.chat_update(channel=channel_id, ts=placeholder["ts"], **message.as_kwargs())
 
-    def _history(
-        self, client: WebClient, channel_id: str, thread_ts: str, context: Mapping[str, Any]
-    ) -> tuple[list[dict[str, Any]], str | None, str | None]:
-        bot_user_id, bot_id = context.get("bot_user_id"), context.get("bot_id")
+    def _replies(self, client: WebClient, channel_id: str, thread_ts: str) -> list[dict[str, Any]]:
         response = client.conversations_replies(channel=channel_id, ts=thread_ts, limit=200)
-        return list(response.get("messages", [])), bot_user_id, bot_id
+        return list(response.get("messages", []))
 
     # -- listeners ------------------------------------------------------------------------
 
@@ -175,7 +172,7 @@ class SlackBot:
             return
         history: tuple[Turn, ...] = ()
         if thread_ts != ts:
-            replies, bot_user_id, bot_id = self._history(client, channel_id, thread_ts, context)
+            replies = self._replies(client, channel_id, thread_ts)
             history = thread_history(replies, before_ts=ts, bot_user_id=bot_user_id, bot_id=bot_id)
         self.reply_in_conversation(
             client,
@@ -217,7 +214,7 @@ class SlackBot:
             return
         history: tuple[Turn, ...] = ()
         if in_thread:
-            replies, bot_user_id, bot_id = self._history(client, channel_id, thread_ts, context)
+            replies = self._replies(client, channel_id, thread_ts)
             if not is_dm and not bot_in_thread(replies, bot_user_id, bot_id):
                 return
             history = thread_history(replies, before_ts=ts, bot_user_id=bot_user_id, bot_id=bot_id)
