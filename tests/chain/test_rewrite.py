@@ -1,0 +1,93 @@
+"""Follow-up rewriting with the real gazetteer: carry the thread's entities, leave the rest alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.records import Turn
+from bot.rewrite import rewrite
+from corpus.entities import find_entities
+
+KOREA_Q = "Which companies lead South Korea's battery industry?"
+KOREA_A = (
+    "South Korea’s battery industry is led by giants like LG Energy Solution, Samsung SDI, "
+    "and SK Innovation [1]."
+)
+THREAD = (Turn("user", KOREA_Q), Turn("assistant", KOREA_A))
+
+
+def names(text, entities):
+    return {e.name for e in find_entities(text, entities)}
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    ["What do they focus on?", "Which markets do they cater to?", "What is their strategy?"],
+)
+def test_pronoun_follow_up_carries_the_entity(follow_up, entities):
+    query = rewrite(follow_up, THREAD, entities)
+    assert "South Korea" in names(query, entities)
+    assert query.startswith(follow_up.rstrip("?"))  # the user's words are kept, not replaced
+
+
+@pytest.mark.parametrize("follow_up", ["And Japan?", "What about Japan?", "how about Japan"])
+def test_ellipsis_swaps_the_country(follow_up, entities):
+    query = rewrite(follow_up, THREAD, entities)
+    found = names(query, entities)
+    assert "Japan" in found
+    assert "South Korea" not in found
+    assert "compan" in query.lower() and "lead" in query.lower()  # the earlier question's ask
+
+
+def test_ellipsis_after_a_pronoun_follow_up_builds_on_the_standalone_form(entities):
+    thread = (*THREAD, Turn("user", "What do they focus on?"), Turn("assistant", "..."))
+    query = rewrite("And Japan?", thread, entities)
+    assert "Japan" in names(query, entities)
+    assert "focus" in query.lower()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How has China secured lithium supplies?",
+        "What does the European Battery Alliance aim for?",
+        "What is Japan's battery strategy?",
+    ],
+)
+def test_topic_switch_with_its_own_entity_is_left_alone(question, entities):
+    assert rewrite(question, THREAD, entities) == question
+
+
+@pytest.mark.parametrize(
+    "question", ["What do they focus on?", "And Japan?", KOREA_Q, "Which companies lead it?"]
+)
+def test_question_without_history_is_untouched(question, entities):
+    assert rewrite(question, (), entities) == question
+
+
+def test_long_standalone_question_without_entities_is_untouched(entities):
+    question = "Which raw materials are the most important for modern battery cathode chemistry?"
+    assert rewrite(question, THREAD, entities) == question
+
+
+@pytest.mark.parametrize("greeting", ["hello", "thanks", "Thanks!"])
+def test_greeting_without_history_is_untouched(greeting, entities):
+    assert rewrite(greeting, (), entities) == greeting
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: rewrite_one treats a short greeting in a thread as a follow-up",
+)
+@pytest.mark.parametrize("greeting", ["hello", "thanks", "Thanks!"])
+def test_greeting_in_a_thread_is_untouched(greeting, entities):
+    assert rewrite(greeting, THREAD, entities) == greeting
+
+
+def test_entities_come_from_the_answer_when_the_question_had_none(entities):
+    thread = (
+        Turn("user", "Who is the undisputed leader in battery manufacturing?"),
+        Turn("assistant", "China is the undisputed leader in battery manufacturing [1]."),
+    )
+    query = rewrite("What policies do they use?", thread, entities)
+    assert "China" in names(query, entities)
