@@ -17,6 +17,8 @@ from typing import Any
 from bot.records import Answer, Turn
 from evals.dataset import EvalCase
 from evals.metrics import SupportFn
+from evals.ragas import ragas_row
+from evals.report import render_report
 from evals.scoring import (
     HEADLINE,
     LOWER_IS_BETTER,
@@ -137,9 +139,6 @@ def write_run(
     reference_ids: Callable[[EvalCase], list[str]] | None = None,
 ) -> None:
     """Write results.jsonl, summary.json, ragas.jsonl and report.html into out_dir."""
-    from evals.ragas import ragas_row
-    from evals.report import render_report
-
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_jsonl(out_dir / "results.jsonl", [result_row(r) for r in results])
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

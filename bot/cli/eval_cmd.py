@@ -74,6 +74,7 @@ def run(
 ) -> None:
     """Answer every case of DATASET, score it, and write results, summary, RAGAS rows and a report."""
     from evals import console
+    from evals.ragas import evidence_locator
     from evals.runner import (
         compare,
         evaluate,
@@ -102,8 +103,6 @@ def run(
     if judge:
         _judge(settings, results, summary)
     comparison = compare(summary, results, *base) if base else None
-    from evals.ragas import evidence_locator
-
     out_dir = out_dir or Path("evals/out") / chain.config.generator
     write_run(out_dir, results, summary, comparison, evidence_locator(documents))
     if not quiet:
