@@ -1,0 +1,104 @@
+"""`batterybot ask | batch` through click's CliRunner, over the session's index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.batch import BatchError, answer_lines, parse_line
+from bot.cli import main
+
+KOREA_Q = "Which companies lead South Korea's battery industry?"
+
+
+@pytest.fixture
+def run_cli(built_index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Invoke `batterybot` with settings pointing at the session index (and no .env)."""
+    monkeypatch.chdir(tmp_path)  # Settings reads .env from the working directory
+    env = {
+        "BATTERYBOT_DATA_DIR": str(built_index.data_dir),
+        "BATTERYBOT_CORPUS_DIR": str(built_index.corpus_dir),
+        "BATTERYBOT_GENERATOR": "extractive",
+        "BATTERYBOT_CHROMA_HOST": "",
+    }
+
+    def invoke(*args: str):
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_ask_json_prints_one_answer_object(run_cli):
+    result = run_cli("ask", "--json", KOREA_Q)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert data["question"] == KOREA_Q
+    assert data["abstained"] is False
+    assert "LG Energy Solution" in data["answer"]
+    assert data["citations"] and data["timings_ms"]["total"] > 0
+
+
+def test_batch_writes_one_line_per_input_with_its_id(run_cli, tmp_path: Path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "q1", "question": KOREA_Q})
+        + "\n\n"
+        + json.dumps({"id": "c1", "turns": [KOREA_Q, "And Japan?"]})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = run_cli("batch", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["q1", "c1"]
+    assert records[0]["question"] == KOREA_Q
+    assert records[1]["question"] == "And Japan?"
+    assert "Japan" in records[1]["rewritten_query"]
+    for r in records:
+        assert {"answer", "abstained", "citations", "retrieved", "generator", "timings_ms"} <= set(
+            r
+        )
+
+
+def test_malformed_batch_line_names_the_line(run_cli, tmp_path: Path):
+    source = tmp_path / "bad.jsonl"
+    source.write_text(
+        json.dumps({"id": "q1", "question": KOREA_Q}) + "\n{not json\n", encoding="utf-8"
+    )
+    result = run_cli("batch", str(source))
+    assert result.exit_code == 1
+    assert "line 2" in result.output and "not valid JSON" in result.output
+    assert '"id": "q1"' in result.stdout  # the good line before it was still answered
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "line 3: not valid JSON"),
+        ("[1, 2]", "line 3: expected an object"),
+        ('{"id": 1}', "line 3: needs a 'question'"),
+        ('{"id": 1, "turns": ["ok", 2]}', "line 3: needs a 'question'"),
+        ('{"id": 1, "question": 7}', "line 3: needs a 'question'"),
+    ],
+)
+def test_parse_line_errors_name_the_line(line, message):
+    with pytest.raises(BatchError, match=message):
+        parse_line(line, 3)
+
+
+def test_parse_line_defaults_the_id_to_the_line_number():
+    assert parse_line('{"question": "q?"}', 5) == (5, ["q?"])
+    assert parse_line('{"id": "x", "turns": ["a", "b"]}', 1) == ("x", ["a", "b"])
+
+
+def test_answer_lines_over_the_real_chain(chain):
+    lines = [json.dumps({"id": "a", "question": "hello"}), "", json.dumps({"question": "🔋"})]
+    records = list(answer_lines(chain, lines))
+    assert [r["id"] for r in records] == ["a", 3]
+    assert all(r["abstained"] for r in records)
