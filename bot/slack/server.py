@@ -38,7 +38,14 @@ class _BoltHandler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length).decode("utf-8", errors="replace")
         headers = {k.lower(): [v] for k, v in self.headers.items()}
-        request = BoltRequest(body=body, query=url.query, headers=headers)
+        try:
+            request = BoltRequest(body=body, query=url.query, headers=headers)
+        except Exception:  # bad JSON, a list, a string: not from Slack
+            request = None
+        if request is None or not _well_formed(request.body):
+            logger.info("Rejected a malformed request body")
+            self._reply(400, b"bad request", {})
+            return
         response = self.server.app.dispatch(request)
         extra = {k: ", ".join(v) for k, v in response.headers.items()}
         self._reply(response.status, response.body.encode("utf-8"), extra)
@@ -60,6 +67,11 @@ class _BoltHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         logger.debug("%s - %s", self.address_string(), format % args)
+
+
+def _well_formed(body: object) -> bool:
+    """A payload shaped like Slack's: an object whose `event`, if any, is an object too."""
+    return isinstance(body, dict) and isinstance(body.get("event", {}), dict)
 
 
 class _BoltHttpServer(ThreadingHTTPServer):
