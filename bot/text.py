@@ -312,7 +312,9 @@ def names_in(text: str) -> list[str]:
         for i, word in enumerate(words):
             if not word[0].isupper():
                 continue
-            if i == 0 and (word.lower() in STOPWORDS or word.lower() in QUESTION_WORDS):
+            common = word.lower() in STOPWORDS or word.lower() in QUESTION_WORDS
+            # "US" opening a sentence is still the country, not the pronoun
+            if i == 0 and common and word not in _ACRONYMS:
                 continue
             names.append(re.sub(r"'s$", "", word))
     return names

@@ -45,6 +45,13 @@ CONTEXTS = {1: FACILITIES, 2: LEADER, 3: KOREA, 4: JAPAN}
             id="swapped-name",
         ),
         pytest.param(
+            "US is the undisputed leader in battery manufacturing [2].",
+            LEADER,
+            False,
+            ("US",),
+            id="swapped-name-sentence-initial-acronym",
+        ),
+        pytest.param(
             "China is not the undisputed leader in battery manufacturing [2].",
             LEADER,
             False,

@@ -37,6 +37,7 @@ def test_numbers_in(text, expected):
     [
         ("China and South Korea lead.", ["China", "South", "Korea"]),
         ("The US reacts.", ["US"]),  # a sentence-initial common word is not a name
+        ("US tariffs rose. It is late.", ["US"]),  # ...but "US" is the country
         ("What does Japan do?", ["Japan"]),
         ("Panasonic's cells are good.", ["Panasonic"]),
         ("all lower case here.", []),
