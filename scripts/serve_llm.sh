@@ -36,5 +36,7 @@ Then: .venv/bin/batterybot ask "Which companies lead South Korea's battery indus
 Stop the server with Ctrl-C.
 MSG
 
+# Passive OpenMP threads yield the CPU when idle, so a busy 2-core machine does not stall them.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 exec "$PY" -m llama_cpp.server --model "$MODEL_FILE" --host 127.0.0.1 --port "$PORT" \
   --n_ctx 4096 --n_threads "$THREADS" --model_alias "$ALIAS"
