@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.llm import Context, GeneratorError, format_contexts, format_history, validate_answer
+from bot.llm import (
+    FEW_SHOT,
+    NOT_IN_CORPUS,
+    PREMISE_NOT_SUPPORTED,
+    Context,
+    GeneratorError,
+    format_contexts,
+    format_history,
+    move_markers_inside,
+    validate_answer,
+)
 from bot.records import Turn
 
 
@@ -83,3 +93,51 @@ def test_history_keeps_the_last_turns_only():
 
 def test_empty_history_adds_nothing():
     assert format_history(()) == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("LG leads it. [1]", "LG leads it [1]."),
+        (
+            "China leads [1]. Korea builds. [2] Japan invents [3].",
+            "China leads [1]. Korea builds [2]. Japan invents [3].",
+        ),
+        ("Japan innovates.\n\n[1]", "Japan innovates [1]."),
+        ("Both lead. [1][2]", "Both lead [1] [2]."),
+        ("Both lead. [1], [2]", "Both lead [1] [2]."),
+        ("Over 3.5 [1] units.", "Over 3.5 [1] units."),
+        ("Already right [1].", "Already right [1]."),
+    ],
+)
+def test_markers_after_the_full_stop_move_inside(raw, expected):
+    assert move_markers_inside(raw) == expected
+    assert validate_answer(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "The corpus does not cover this.",
+        "the corpus doesn't cover this topic",
+        "The passages do not answer this question.",
+        "The context does not mention Tesla prices.",
+    ],
+)
+def test_paraphrased_abstentions_become_the_exact_sentence(raw):
+    assert validate_answer(raw) == NOT_IN_CORPUS
+
+
+def test_a_cited_answer_is_never_turned_into_an_abstention():
+    raw = "The corpus does not mention prices, but China leads production [1]."
+    assert validate_answer(raw) == raw
+
+
+def test_worked_examples_cover_each_rule_on_a_made_up_topic():
+    answers = [answer for _, answer in FEW_SHOT]
+    assert NOT_IN_CORPUS in answers
+    assert any(a.startswith(PREMISE_NOT_SUPPORTED) for a in answers)
+    # No battery vocabulary: the examples must not be a source of facts for real answers.
+    example_text = " ".join(q + " " + a for q, a in FEW_SHOT).lower()
+    for word in ("battery", "china", "korea", "japan", "lithium"):
+        assert word not in example_text
