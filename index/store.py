@@ -59,7 +59,9 @@ def make_client(chroma_dir: Path, host: str | None, port: int) -> Any:
             raise errors.unreachable(host, port, _reason(exc)) from exc
         return client
     try:
-        Path(chroma_dir).mkdir(parents=True, exist_ok=True)
+        # The index holds the corpus text: user-only, like the feedback store.
+        Path(chroma_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
+        Path(chroma_dir).chmod(0o700)
         return chromadb.PersistentClient(path=str(chroma_dir), settings=_settings())
     except Exception as exc:
         raise errors.unreadable(str(chroma_dir), _reason(exc)) from exc
