@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -26,6 +27,7 @@ _STOPWORD_TEXT = """a about above after again against all also am an and any are
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
+@lru_cache(maxsize=1 << 16)  # vocabularies are small; indexing 100k chunks re-stems the same words
 def stem(word: str) -> str:
     """Light suffix stripping so "batteries", "battery" and "scaling", "scale" meet."""
     if len(word) <= 3 or word[0].isdigit():
