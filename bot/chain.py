@@ -8,6 +8,7 @@ can be timed, swapped and tested one by one.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -24,13 +25,27 @@ from bot.question import clean_question, profile, strip_injection
 from bot.records import Answer, Citation, Retrieved, Turn
 from bot.rewrite import rewrite
 from bot.similarity import SentenceEmbedder
-from bot.text import normalize, split_sentences
+from bot.text import content_terms, normalize, split_sentences
 from corpus.entities import Entity, find_entities
 from index.records import ScoredChunk
 
 log = logging.getLogger(__name__)
 
+FACET_K = 3  # extra chunks fetched per sub-question or side of a comparison
+SIDE_TYPES = ("country", "region", "company")
+# "X, and which Y?" / "X; Y" / "X and how Y" split a question into parts answered one by one
+_PARTS = re.compile(r"[;?]\s+|,?\s+and\s+(?=(?:which|what|how|where|who|why|when)\b)", re.I)
 RETRIEVE_K = 8  # chunks fetched for the extractive pool; the first top_k are the "retrieved" set
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A part of a question answered on its own: a sub-question, or one side of a comparison."""
+
+    query: str
+    entities: tuple[Entity, ...]
+    where: dict | None
+    rivals: tuple[str, ...] = ()  # the other sides of a comparison
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,21 @@ class AnswerChain:
         ]
         return f"{query} {' '.join(extra)}".strip() if extra else query
 
+    def _facet_queries(self, query: str) -> list[Facet]:
+        """Sub-questions of a multi-part question and one per side of a comparison."""
+        facets: list[Facet] = []
+        parts = [p for p in _PARTS.split(query) if p and len(content_terms(p)) >= 2]
+        if len(parts) > 1:
+            facets += [Facet(p, find_entities(p, self.entities), None) for p in parts]
+        sides = [e for e in find_entities(query, self.entities) if e.type in SIDE_TYPES]
+        if len(sides) >= 2:
+            for side in sides[:4]:
+                where = {"country": side.country or side.name}
+                others = [e for e in sides if e != side]
+                rivals = tuple(e.name for e in others)
+                facets.append(Facet(_without(query, others), (side,), where, rivals))
+        return facets
+
     # -- steps ------------------------------------------------------------------------------
 
     def _understand(self, state: dict) -> dict:
@@ -132,7 +162,11 @@ class AnswerChain:
         except Exception as exc:  # any store failure is the same thing to a user
             log.warning("retrieval failed: %s", type(exc).__name__)
             raise BackendUnavailable(messages.BACKEND_UNAVAILABLE) from exc
-        state["hits"] = tuple(result.hits)
+        hits = list(result.hits)
+        for facet in self._facet_queries(state["search"]):
+            extra = self.retriever.search(facet.query, k=FACET_K, where=facet.where)
+            hits += [h for h in extra.hits if all(h.chunk.id != o.chunk.id for o in hits)]
+        state["hits"] = tuple(hits)
         state["confidence"] = result.confidence
         state["timings"]["retrieve"] = _ms(t0)
         return state
@@ -153,7 +187,18 @@ class AnswerChain:
         if verdict.final:
             state["timings"]["generate"] = _ms(t0)
             return state
-        chosen = select(ranked, prof, query, query_entities)
+        facet_best = []
+        for facet in self._facet_queries(query):
+            top = score(facet.query, prof, facet.entities, pool, self.embedder, self.idf)
+            if facet.where:  # a side of a comparison: its own sentences, not the others'
+                side = facet.entities[0].name
+                top = [s for s in top if side in s.candidate.context_entities]
+                rivals = set(facet.rivals)
+                alone = [s for s in top if not rivals & s.candidate.entities]
+                top = alone or top
+            if top:
+                facet_best.append(top[0])
+        chosen = select(ranked, prof, query, query_entities, facet_best)
         state["chosen"] = chosen
         state["generator"] = "extractive"
         if self.config.generator == "llm" and self.llm is not None:
@@ -230,6 +275,15 @@ class AnswerChain:
             premise_rejected=verdict.premise_rejected,
             **base,
         )
+
+
+def _without(query: str, entities: Sequence[Entity]) -> str:
+    """The query with the given entities' names taken out (one side of a comparison)."""
+    for e in entities:
+        forms = sorted((e.name, *e.aliases, *e.case_sensitive), key=len, reverse=True)
+        pattern = r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")(?:'s|’s)?\b"
+        query = re.sub(pattern, " ", query, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", query).strip()
 
 
 def _extractive_draft(chosen: Sequence[Scored]) -> tuple[str, dict[str, int]]:

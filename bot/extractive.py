@@ -147,13 +147,20 @@ def _covers(s: Scored, query: str) -> set[str]:
 
 
 def select(
-    ranked: Sequence[Scored], profile: QuestionProfile, query: str, query_entities: Sequence[Entity]
+    ranked: Sequence[Scored],
+    profile: QuestionProfile,
+    query: str,
+    query_entities: Sequence[Entity],
+    facet_best: Sequence[Scored] = (),
 ) -> list[Scored]:
-    """Choose the sentences that answer: the best, one per side of a comparison, useful extras."""
+    """Choose the sentences that answer: the best, the best per part or side, useful extras."""
     if not ranked:
         return []
     best = ranked[0]
     chosen: list[Scored] = [best]
+    for facet in facet_best:
+        if all(facet.candidate.sentence != c.candidate.sentence for c in chosen):
+            chosen.append(facet)
     sides = [e.name for e in query_entities if e.type in ("country", "region", "company", "policy")]
     if len(sides) >= 2 and (profile.wants_comparison or len(sides) <= 3):
         for side in sides:

@@ -33,7 +33,7 @@ from index.records import Chunk, ScoredChunk
 
 MIN_DENSE = 0.40  # nearest sentence must be at least this close to answer at all
 MIN_DENSE_UNKNOWN_TERMS = 0.45  # ...and this close when the question uses words the corpus lacks
-WORD_COVER = 0.5  # a word the corpus lacks is "covered" by a close word of the nearest sentences
+WORD_COVER = 0.55  # a word the corpus lacks is "covered" by a close word of the nearest sentences
 PREMISE_WORD_COVER = 0.65
 PREMISE_OVERLAP = 0.6
 PREMISE_SIMILARITY = 0.8
@@ -120,7 +120,9 @@ class Gate:
         self.idf = idf
         self.embedder = embedder
         text = "\n".join(c.text for c in chunks)
-        alias_text = " ".join(" ".join((e.name, *e.aliases)) for e in self.entities)
+        alias_text = " ".join(
+            " ".join((e.name, *e.aliases, *e.case_sensitive)) for e in self.entities
+        )
         self.tokens = set(tokens(text)) | set(tokens(alias_text))
         self.stems = {stem(t) for t in self.tokens}
         self.numbers = set(numbers_in(text))
