@@ -18,6 +18,11 @@ TABLE_METRICS = (
 )
 
 
+def format_delta(delta: float, name: str = "") -> str:
+    """A signed change of a metric, in the metric's own unit."""
+    return f"{delta:+.0f} ms" if name.endswith("_ms") else f"{delta:+.3f}"
+
+
 def format_value(value: float | None, name: str = "") -> str:
     """A metric value for people: latencies in whole ms, scores with three decimals."""
     if value is None:
@@ -62,7 +67,7 @@ def comparison_text(comparison: Comparison) -> str:
             continue
         better = (delta < 0) if name in LOWER_IS_BETTER else (delta > 0)
         lines.append(
-            f"  {name:<22} {format_value(before, name)} -> {format_value(now, name)} ({delta:+.3f}, {'better' if better else 'worse'})"
+            f"  {name:<22} {format_value(before, name)} -> {format_value(now, name)} ({format_delta(delta, name)}, {'better' if better else 'worse'})"
         )
     if len(lines) == 1:
         lines.append("  no headline metric changed")

@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from evals.console import format_value
+from evals.console import format_delta, format_value
 from evals.matching import fold
 from evals.metrics import answer_sentences, citation_numbers, strip_citations
 from evals.scoring import HEADLINE, LOWER_IS_BETTER, EvalResult
@@ -90,7 +90,7 @@ def _cards(metrics: dict[str, float | None], comparison: Comparison | None) -> s
             before, now = comparison.deltas.get(name, (None, None))
             if before is not None and now is not None and now != before:
                 better = (now < before) if name in LOWER_IS_BETTER else (now > before)
-                delta = f"<div class='d {'up' if better else 'down'}'>{now - before:+.3f} vs baseline</div>"
+                delta = f"<div class='d {'up' if better else 'down'}'>{format_delta(now - before, name)} vs baseline</div>"
         gated = " gated" if name in GATED else ""
         cards.append(
             f"<div class='card{gated}'><div class='n'>{esc(name)}</div>"
