@@ -151,6 +151,10 @@ def bench_latency(client: Any, embeddings: Any, queries: list[str]) -> dict[str,
     }
 
 
+def _say(message: str) -> None:
+    print(f"  index: {message}", file=sys.stderr, flush=True)
+
+
 def _percentile(values: list[float], q: int) -> float:
     return round(float(np.percentile(values, q)), 2)
 
@@ -221,21 +225,27 @@ def run() -> dict[str, Any]:
             "collections pair them (text concatenated, vectors summed and normalised)"
         ),
         "cpus": os.cpu_count(),
-        "throughput": bench_throughput(embeddings, texts),
+        # Other work on the machine skews every timing here; the load average says how much.
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
+    _say(f"throughput over {len(texts)} texts")
+    figures["throughput"] = bench_throughput(embeddings, texts)
     vectors = np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
     queries = _queries()
     latency: dict[str, Any] = {"embedded": {}, "server": {}}
     with tempfile.TemporaryDirectory() as tmp:
         for size in SIZES:
+            _say(f"embedded index of {size} chunks")
             client = make_client(Path(tmp) / f"embedded-{size}", None, 0)
             started = time.perf_counter()
             write_synthetic_index(client, size, texts, vectors, embeddings.name)
             result = bench_latency(client, embeddings, queries)
             result["write_s"] = round(time.perf_counter() - started - result["open_s"], 1)
             latency["embedded"][str(size)] = result
+        _say("peak RSS of a process holding the largest index")
         figures["peak_rss_100k"] = peak_rss(Path(tmp) / f"embedded-{max(SIZES)}", settings)
         for size in SERVER_SIZES:
+            _say(f"server index of {size} chunks")
             process, port = _chroma_server(Path(tmp) / f"server-{size}")
             try:
                 client = make_client(Path(tmp), "127.0.0.1", port)
@@ -245,6 +255,7 @@ def run() -> dict[str, Any]:
                 process.terminate()
                 process.wait(timeout=30)
     figures["query_latency"] = latency
+    figures["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     figures["target_p50_ms_at_100k"] = 50
     return figures
 

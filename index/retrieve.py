@@ -84,6 +84,7 @@ class HybridRetriever:
         self.manifest = manifest
         self.mode: Mode = mode
         self.chunks: tuple[Chunk, ...] = tuple(chunks)
+        self.version = manifest.collection  # names the build; changes whenever the index does
         self._row = {chunk.id: row for row, chunk in enumerate(self.chunks)}
         self._keyword = BM25Index([c.text for c in self.chunks])
         self._masks: dict[str, np.ndarray] = {}
