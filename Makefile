@@ -29,7 +29,7 @@ index: install
 run: index
 	$(BIN)/batterybot start
 
-test: install
+test: index
 	$(BIN)/batterybot corpus check
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/batterybot eval run evals/datasets/grounding.jsonl --out .data/eval-gate --quiet \

@@ -52,6 +52,7 @@ class Facet:
 class ChainConfig:
     top_k: int = 5
     generator: str = "extractive"
+    min_dense: float = 0.40
 
 
 class AnswerChain:
@@ -74,7 +75,7 @@ class AnswerChain:
         sentences = [s for c in retriever.chunks for s in chunk_sentences(c)]
         self.idf = IdfTable(sentences)
         self.embedder.vectors(sentences)  # embed the corpus once, so first answers are fast
-        self.gate = Gate(retriever.chunks, self.entities, self.idf, self.embedder)
+        self.gate = Gate(retriever.chunks, self.entities, self.idf, self.embedder, config.min_dense)
         self._pipeline = (
             RunnableLambda(self._understand)
             | RunnableLambda(self._retrieve)
@@ -101,7 +102,13 @@ class AnswerChain:
 
             llm = make_llm_generator(settings)
         version = getattr(retriever, "version", "")
-        return cls(retriever, entities, ChainConfig(settings.top_k, chosen), llm, version)
+        return cls(
+            retriever,
+            entities,
+            ChainConfig(settings.top_k, chosen, settings.min_retrieval_score),
+            llm,
+            version,
+        )
 
     # -- public -----------------------------------------------------------------------------
 

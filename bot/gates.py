@@ -115,7 +115,9 @@ class Gate:
         entities: Sequence[Entity],
         idf: IdfTable,
         embedder: SentenceEmbedder,
+        min_dense: float = MIN_DENSE,
     ) -> None:
+        self.min_dense = min_dense
         self.entities = tuple(entities)
         self.idf = idf
         self.embedder = embedder
@@ -159,7 +161,7 @@ class Gate:
         if unknown_numbers and not claims:
             return Verdict.abstain(messages.NOT_COVERED, True, f"unknown figures {unknown_numbers}")
         best = ranked[0]
-        if best.dense < MIN_DENSE:
+        if best.dense < self.min_dense:
             return Verdict.abstain(messages.NOT_COVERED, True, f"low similarity {best.dense:.2f}")
         nearest = [s.candidate.sentence for s in ranked[:3]]
         unknown = [t for t in self.unknown_terms(query) if not self.covered(t, nearest, WORD_COVER)]

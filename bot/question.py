@@ -9,7 +9,7 @@ from bot.text import normalize, tokens
 
 MAX_QUESTION_CHARS = 2000
 
-_GREETING = re.compile(
+GREETING_RE = re.compile(
     r"^(hi|hello|hey|yo|good (morning|afternoon|evening)|thanks|thank you|cheers|ok|okay|"
     r"help|who are you|what can you do|what do you know)\b[\s!.?]*$",
     re.IGNORECASE,
@@ -64,12 +64,13 @@ class QuestionProfile:
 
 def clean_question(raw: str) -> str:
     """Strip control characters and chat markup, collapse whitespace, cap the length."""
+    raw = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", raw or "")  # terminal colour codes
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in raw or "")
     text = re.sub(r"```.*?```", " ", text, flags=re.DOTALL)  # code blocks are not questions
     text = re.sub(r"<@[A-Z0-9]+(\|[^>]*)?>", " ", text)
     text = re.sub(r"<#[A-Z0-9]+\|([^>]*)>", r"#\1", text)
     text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2", text)
-    text = re.sub(r"<!(channel|here|everyone)[^>]*>", " @\\1 ", text)
+    text = re.sub(r"<!(channel|here|everyone)[^>]*>", " ", text)  # never echo a ping
     text = normalize(text)
     return text[:MAX_QUESTION_CHARS]
 
@@ -96,7 +97,7 @@ def profile(text: str) -> QuestionProfile:
     return QuestionProfile(
         text=text,
         readable=readable,
-        greeting=bool(_GREETING.match(text.strip())),
+        greeting=bool(GREETING_RE.match(text.strip())),
         wants_list=bool(_LIST.search(text)),
         wants_number=bool(_NUMERIC.search(text)),
         wants_comparison=bool(_COMPARE.search(text)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.question import GREETING_RE
 from bot.records import Turn
 from bot.text import tokens
 from corpus.entities import Entity, find_entities
@@ -43,6 +44,7 @@ _REFERRING = frozenset(
         "other",
     ]
 )
+_WH = re.compile(r"(what|which|who|whom|whose|how|why|when|where|is|are|does|do|did)\b", re.I)
 _SHORT = 6  # words; shorter questions without entities of their own lean on the thread
 
 
@@ -70,9 +72,13 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
     """Rewrite one question given the standalone forms of the user's earlier questions."""
     if not previous and not any(t.role == "assistant" for t in history):
         return question
+    if GREETING_RE.match(question.strip()):
+        return question
     own = find_entities(question, known)
     words = tokens(question)
     ellipsis = _ELLIPSIS.match(question.strip())
+    if ellipsis and (_WH.match(ellipsis.group(1)) or len(tokens(ellipsis.group(1))) > 4):
+        ellipsis = None  # "and what research does it fund?" is a question of its own
     if ellipsis and previous:
         subject = ellipsis.group(1)
         new = find_entities(subject, known)

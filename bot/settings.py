@@ -40,8 +40,8 @@ class Settings(BaseSettings):
     top_k: int = 5
     chunk_sentences: int = 3
     chunk_overlap: int = 1
-    min_retrieval_score: float = 0.30
-    min_support: float = 0.55
+    # abstain when the nearest corpus sentence is less similar than this (cosine)
+    min_retrieval_score: float = 0.40
 
     # Generation
     generator: Literal["extractive", "llm"] = "extractive"
@@ -52,8 +52,12 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 400
 
     # Slack
-    slack_bot_token: SecretStr | None = Field(None, validation_alias=_slack_alias("SLACK_BOT_TOKEN"))
-    slack_app_token: SecretStr | None = Field(None, validation_alias=_slack_alias("SLACK_APP_TOKEN"))
+    slack_bot_token: SecretStr | None = Field(
+        None, validation_alias=_slack_alias("SLACK_BOT_TOKEN")
+    )
+    slack_app_token: SecretStr | None = Field(
+        None, validation_alias=_slack_alias("SLACK_APP_TOKEN")
+    )
     slack_signing_secret: SecretStr | None = Field(
         None, validation_alias=_slack_alias("SLACK_SIGNING_SECRET")
     )
