@@ -75,10 +75,6 @@ def test_greeting_without_history_is_untouched(greeting, entities):
     assert rewrite(greeting, (), entities) == greeting
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: rewrite_one treats a short greeting in a thread as a follow-up",
-)
 @pytest.mark.parametrize("greeting", ["hello", "thanks", "Thanks!"])
 def test_greeting_in_a_thread_is_untouched(greeting, entities):
     assert rewrite(greeting, THREAD, entities) == greeting
