@@ -21,6 +21,7 @@ from bot.errors import BackendUnavailable
 from bot.extractive import IdfTable, Scored, candidates, chunk_sentences, compose, score, select
 from bot.gates import Gate, Verdict
 from bot.guard import guard
+from bot.lexicon import expansion_words
 from bot.question import clean_question, profile, strip_injection
 from bot.records import Answer, Citation, Retrieved, Turn
 from bot.rewrite import rewrite
@@ -32,9 +33,15 @@ from index.records import ScoredChunk
 log = logging.getLogger(__name__)
 
 FACET_K = 3  # extra chunks fetched per sub-question or side of a comparison
-SIDE_TYPES = ("country", "region", "company")
+# entity types that can stand on either side of a comparison, grouped by kind
+SIDE_KINDS = {"country": "place", "region": "place", "company": "company", "material": "material"}
+_COMPARING = re.compile(r"\b(compare|comparison|differ|difference|versus|vs|contrast)\w*\b", re.I)
+# a clause joined by "and" is its own part ("X's investments and its contracts")
 # "X, and which Y?" / "X; Y" / "X and how Y" split a question into parts answered one by one
 _PARTS = re.compile(r"[;?]\s+|,?\s+and\s+(?=(?:which|what|how|where|who|why|when)\b)", re.I)
+_CLAUSES = re.compile(
+    r"[;?]\s+|,?\s+and\s+(?=(?:which|what|how|where|who|why|when|its|their|the|also)\b)", re.I
+)
 RETRIEVE_K = 8  # chunks fetched for the extractive pool; the first top_k are the "retrieved" set
 
 
@@ -129,16 +136,28 @@ class AnswerChain:
         ]
         return f"{query} {' '.join(extra)}".strip() if extra else query
 
+    @staticmethod
+    def _keyword_query(query: str) -> str:
+        """The search query plus the corpus's words for its everyday words ("plants")."""
+        lowered = query.lower()
+        extra = [w for w in expansion_words(query) if w not in lowered]
+        return f"{query} {' '.join(extra)}" if extra else query
+
     def _facet_queries(self, query: str) -> list[Facet]:
         """Sub-questions of a multi-part question and one per side of a comparison."""
         facets: list[Facet] = []
-        parts = [p for p in _PARTS.split(query) if p and len(content_terms(p)) >= 2]
+        splitter = _PARTS if _COMPARING.search(query) else _CLAUSES
+        parts = [p for p in splitter.split(query) if p and len(content_terms(p)) >= 2]
         if len(parts) > 1:
             facets += [Facet(p, find_entities(p, self.entities), None) for p in parts]
-        sides = [e for e in find_entities(query, self.entities) if e.type in SIDE_TYPES]
+        groups: dict[str, list[Entity]] = {}
+        for e in find_entities(query, self.entities):
+            groups.setdefault(SIDE_KINDS.get(e.type, e.type), []).append(e)
+        sides = max(groups.values(), key=len, default=[])
         if len(sides) >= 2:
             for side in sides[:4]:
-                where = {"country": side.country or side.name}
+                place = SIDE_KINDS.get(side.type) in ("place", "company")
+                where = {"country": side.country or side.name} if place else None
                 others = [e for e in sides if e != side]
                 rivals = tuple(e.name for e in others)
                 facets.append(Facet(_without(query, others), (side,), where, rivals))
@@ -165,7 +184,11 @@ class AnswerChain:
             return state
         t0 = time.perf_counter()
         try:
-            result = self.retriever.search(state["search"], k=max(RETRIEVE_K, self.config.top_k))
+            result = self.retriever.search(
+                state["search"],
+                k=max(RETRIEVE_K, self.config.top_k),
+                keywords=self._keyword_query(state["search"]),
+            )
         except Exception as exc:  # any store failure is the same thing to a user
             log.warning("retrieval failed: %s", type(exc).__name__)
             raise BackendUnavailable(messages.BACKEND_UNAVAILABLE) from exc
@@ -197,7 +220,7 @@ class AnswerChain:
         facet_best = []
         for facet in self._facet_queries(query):
             top = score(facet.query, prof, facet.entities, pool, self.embedder, self.idf)
-            if facet.where:  # a side of a comparison: its own sentences, not the others'
+            if facet.entities and facet.rivals:  # a side of a comparison: its own sentences'
                 side = facet.entities[0].name
                 top = [s for s in top if side in s.candidate.context_entities]
                 rivals = set(facet.rivals)
@@ -216,7 +239,7 @@ class AnswerChain:
         return state
 
     def _generate_llm(self, state: dict) -> None:
-        from bot.llm import NOT_IN_CORPUS, Context, GeneratorError
+        from bot.llm import NOT_IN_CORPUS, PREMISE_NOT_SUPPORTED, Context, GeneratorError
 
         hits = state["hits"][: self.config.top_k + 1]
         contexts = [Context(i + 1, h.chunk.text, h.chunk.title) for i, h in enumerate(hits)]
@@ -229,6 +252,10 @@ class AnswerChain:
         if normalize(text).startswith(normalize(NOT_IN_CORPUS)):
             state["verdict"] = Verdict.abstain(messages.NOT_COVERED)
             return
+        if normalize(text).startswith(normalize(PREMISE_NOT_SUPPORTED)):
+            # the model's own framing sentence carries no claim; ours replaces it
+            text = text.strip()[len(PREMISE_NOT_SUPPORTED) :]
+            state["verdict"] = Verdict.reject_premise("the model rejected the premise")
         numbers = {h.chunk.id: i + 1 for i, h in enumerate(hits)}
         texts = {i + 1: h.chunk.text for i, h in enumerate(hits)}
         guarded = guard(text, texts, self.embedder.best)

@@ -21,7 +21,11 @@ from index.records import Chunk, ScoredChunk
 
 W_DENSE, W_LEXICAL, W_ENTITY = 0.55, 0.30, 0.15
 BONUS_TYPE = 0.08  # the sentence has the kind of thing asked for (a figure, several names)
-KEEP_RATIO = 0.86  # further sentences must score at least this share of the best one
+BONUS_PHRASE = (
+    0.05  # per two-word phrase of the question found in the sentence ("government support")
+)
+FACET_RATIO = 0.6  # a part's best sentence must be at least this good relative to the best
+KEEP_RATIO = 0.8  # further sentences must score at least this share of the best one
 MAX_SENTENCES, MAX_LIST_SENTENCES = 3, 4
 
 
@@ -134,10 +138,18 @@ def score(
             bonus += BONUS_TYPE
         if profile.wants_list and len(cand.entities) >= 2:
             bonus += BONUS_TYPE
+        bonus += min(BONUS_PHRASE * _shared_bigrams(own, cand.sentence), 2 * BONUS_PHRASE)
         total_score = W_DENSE * float(d) + W_LEXICAL * lexical + W_ENTITY * entity + bonus
         scored.append(Scored(cand, total_score, float(d), lexical, entity))
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored
+
+
+def _shared_bigrams(terms: Sequence[str], sentence: str) -> int:
+    """How many adjacent pairs of the question's terms also stand together in the sentence."""
+    sentence_terms = content_terms(sentence)
+    pairs = set(zip(sentence_terms, sentence_terms[1:], strict=False))
+    return sum(pair in pairs for pair in zip(terms, terms[1:], strict=False))
 
 
 def _covers(s: Scored, query: str) -> set[str]:
@@ -159,6 +171,8 @@ def select(
     best = ranked[0]
     chosen: list[Scored] = [best]
     for facet in facet_best:
+        if facet.score < best.score * FACET_RATIO:
+            continue
         if all(facet.candidate.sentence != c.candidate.sentence for c in chosen):
             chosen.append(facet)
     sides = [e.name for e in query_entities if e.type in ("country", "region", "company", "policy")]

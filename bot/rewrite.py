@@ -45,6 +45,7 @@ _REFERRING = frozenset(
     ]
 )
 _WH = re.compile(r"(what|which|who|whom|whose|how|why|when|where|is|are|does|do|did)\b", re.I)
+_KIND = {"country": "place", "region": "place"}  # "and Europe?" can follow a country
 _SHORT = 6  # words; shorter questions without entities of their own lean on the thread
 
 
@@ -85,7 +86,10 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
         base = previous[-1]
         if new:
             old_entities = find_entities(base, known)
-            same_type = [e for e in old_entities if e.type == new[0].type and e != new[0]]
+            kind = _KIND.get(new[0].type, new[0].type)
+            same_type = [
+                e for e in old_entities if _KIND.get(e.type, e.type) == kind and e != new[0]
+            ]
             if same_type:
                 return _replace_entity(base, same_type[0], new[0])
         return f"{base.rstrip('?. ')} {subject}?"

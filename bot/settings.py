@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     llm_base_url: str = "http://127.0.0.1:8081/v1"
     llm_model: str = "qwen2.5-coder-1.5b-instruct"
     llm_api_key: SecretStr = SecretStr("not-needed")
-    llm_timeout_s: float = 30.0
+    # a cold local model on 2 cores needs about a minute for its first answer
+    llm_timeout_s: float = 60.0
     llm_max_tokens: int = 400
 
     # Slack

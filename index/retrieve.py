@@ -122,8 +122,12 @@ class HybridRetriever:
         where: dict | None = None,
         mode: Mode | None = None,
         diverse: bool = True,
+        keywords: str | None = None,
     ) -> SearchResult:
         """The k best chunks for a query, each with fused, dense and keyword scores.
+
+        `keywords`, when given, is what the keyword index searches for instead of the query
+        (e.g. the query with synonyms added), so the dense side sees the question as asked.
 
         With `diverse`, at most MAX_FACTS fact chunks are returned (unless the filter asks
         for facts) and a fact whose quote already appears in a better-ranked hit is skipped,
@@ -136,7 +140,7 @@ class HybridRetriever:
         depth = max(CANDIDATES, k)
         vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         dense = self._dense(vector, depth, chroma_filter) if mode != "keyword" else {}
-        bm25 = self._keyword.scores(query)
+        bm25 = self._keyword.scores(keywords or query)
         if where:
             bm25 = bm25 * self._mask(where)
         top_bm25 = float(bm25.max()) if bm25.size else 0.0
