@@ -18,7 +18,16 @@ from langchain_core.runnables import RunnableLambda
 
 from bot import messages
 from bot.errors import BackendUnavailable
-from bot.extractive import IdfTable, Scored, candidates, chunk_sentences, compose, score, select
+from bot.extractive import (
+    IdfTable,
+    Scored,
+    candidates,
+    chunk_sentences,
+    compose,
+    paragraph_subjects,
+    score,
+    select,
+)
 from bot.gates import Gate, Verdict
 from bot.guard import guard
 from bot.lexicon import expansion_words
@@ -81,6 +90,7 @@ class AnswerChain:
         self.embedder = SentenceEmbedder(retriever.embeddings)
         sentences = [s for c in retriever.chunks for s in chunk_sentences(c)]
         self.idf = IdfTable(sentences)
+        self.subjects = paragraph_subjects(retriever.chunks, self.entities)
         self.embedder.vectors(sentences)  # embed the corpus once, so first answers are fast
         self.gate = Gate(retriever.chunks, self.entities, self.idf, self.embedder, config.min_dense)
         self._pipeline = (
@@ -209,7 +219,7 @@ class AnswerChain:
             return state
         hits, query, prof = state["hits"], state["search"], state["profile"]
         query_entities = find_entities(query, self.entities)
-        pool = candidates(hits, self.entities)
+        pool = candidates(hits, self.entities, self.subjects)
         ranked = score(query, prof, query_entities, pool, self.embedder, self.idf)
         verdict = self.gate.after_retrieval(prof, query, ranked, hits)
         state["verdict"] = verdict

@@ -25,6 +25,7 @@ BONUS_PHRASE = (
     0.05  # per two-word phrase of the question found in the sentence ("government support")
 )
 FACET_RATIO = 0.6  # a part's best sentence must be at least this good relative to the best
+CLOSE_RATIO = 0.85  # ...or this close to the best even when it adds no new words
 KEEP_RATIO = 0.8  # further sentences must score at least this share of the best one
 MAX_SENTENCES, MAX_LIST_SENTENCES = 3, 4
 
@@ -38,6 +39,7 @@ class Candidate:
     order: tuple[int, int]
     entities: frozenset[str]
     context_entities: frozenset[str]
+    homes: frozenset[str] = frozenset()  # countries of the entities it names (CATL -> China)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,27 @@ def chunk_sentences(chunk: Chunk) -> list[str]:
     return split_sentences(chunk.text)
 
 
-def candidates(hits: Sequence[ScoredChunk], entities: Sequence[Entity]) -> list[Candidate]:
+def paragraph_subjects(
+    chunks: Iterable[Chunk], entities: Sequence[Entity]
+) -> dict[tuple[str, str], frozenset[str]]:
+    """What each paragraph is about: the entities of its opening sentence."""
+    firsts: dict[tuple[str, str], Chunk] = {}
+    for chunk in chunks:
+        key = (chunk.source_id, chunk.anchor)
+        if chunk.kind != "fact" and (key not in firsts or chunk.position < firsts[key].position):
+            firsts[key] = chunk
+    subjects = {}
+    for key, chunk in firsts.items():
+        opening = (split_sentences(chunk.text) or [chunk.text])[0]
+        subjects[key] = frozenset(e.name for e in find_entities(opening, entities))
+    return subjects
+
+
+def candidates(
+    hits: Sequence[ScoredChunk],
+    entities: Sequence[Entity],
+    subjects: dict[tuple[str, str], frozenset[str]] | None = None,
+) -> list[Candidate]:
     """Unique sentences of the retrieved chunks, each cited to the best-ranked chunk holding it."""
     seen: dict[str, Candidate] = {}
     passage_order: dict[str, tuple[int, int]] = {}
@@ -85,18 +107,28 @@ def candidates(hits: Sequence[ScoredChunk], entities: Sequence[Entity]) -> list[
                 passage_order.setdefault(sentence, (hit.chunk.position, i))
     for hit in hits:
         chunk = hit.chunk
-        context = frozenset((*chunk.countries, *chunk.companies))
+        if subjects is not None:
+            context = subjects.get((chunk.source_id, chunk.anchor), frozenset())
+            context |= {chunk.entity} if chunk.entity else set()
+        else:
+            context = frozenset((*chunk.countries, *chunk.companies))
         for i, sentence in enumerate(chunk_sentences(chunk)):
             if sentence in seen:
                 continue
             order = passage_order.get(sentence, (chunk.position, i))
             found = find_entities(sentence, entities)
             own = frozenset(e.name for e in found)
-            # A sentence naming its own country is about that country; otherwise it takes
-            # its subject from the chunk around it ("The government has facilitated...").
-            places = any(e.type in ("country", "region") for e in found)
-            seen[sentence] = Candidate(sentence, hit, order, own, own if places else context | own)
+            # A sentence that opens with a place is about that place ("China alone operates");
+            # otherwise it takes its subject from the chunk around it ("The government has...").
+            about = own if _opens_with_place(sentence, found) else context | own
+            homes = frozenset(e.country for e in found if e.country)
+            seen[sentence] = Candidate(sentence, hit, order, own, about, homes)
     return list(seen.values())
+
+
+def _opens_with_place(sentence: str, found: Sequence[Entity]) -> bool:
+    opening = " ".join(sentence.split()[:3])
+    return any(e.type in ("country", "region") and find_entities(opening, [e]) for e in found)
 
 
 def query_terms(query: str) -> tuple[list[str], list[str]]:
@@ -127,10 +159,8 @@ def score(
         terms = set(content_terms(cand.sentence))
         lexical = sum(w for t, w in weights.items() if contains_term(terms, t)) / total
         if names:
-            entity = (
-                len(names & cand.entities)
-                + 0.5 * len((names & cand.context_entities) - cand.entities)
-            ) / len(names)
+            named = names & (cand.entities | cand.homes)
+            entity = (len(named) + 0.5 * len((names & cand.context_entities) - named)) / len(names)
         else:
             entity = 0.0
         bonus = 0.0
@@ -194,6 +224,7 @@ def select(
             if match and match not in chosen and match.score >= best.score * 0.6:
                 chosen.append(match)
     limit = MAX_LIST_SENTENCES if profile.wants_list or len(sides) >= 2 else MAX_SENTENCES
+    limit = max(limit, len(chosen) + 1)  # room for one more beyond the parts and sides
     covered = set().union(*(_covers(s, query) for s in chosen))
     for s in ranked[1:]:
         if len(chosen) >= limit:
@@ -201,7 +232,7 @@ def select(
         if s in chosen or s.score < best.score * KEEP_RATIO:
             continue
         new = _covers(s, query) - covered
-        if new:
+        if new or s.score >= best.score * CLOSE_RATIO:
             chosen.append(s)
             covered |= new
     return sorted(chosen, key=lambda s: s.candidate.order)

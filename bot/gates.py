@@ -35,6 +35,7 @@ MIN_DENSE = 0.40  # nearest sentence must be at least this close to answer at al
 MIN_DENSE_UNKNOWN_TERMS = 0.45  # ...and this close when the question uses words the corpus lacks
 WORD_COVER = 0.55  # a word the corpus lacks is "covered" by a close word of the nearest sentences
 PREMISE_WORD_COVER = 0.65
+ANCHORED_TOPIC = 0.5  # share of topic words an entity-anchored best sentence must meet
 PREMISE_OVERLAP = 0.6
 PREMISE_SIMILARITY = 0.8
 _YES_NO = re.compile(
@@ -161,11 +162,12 @@ class Gate:
         if unknown_numbers and not claims:
             return Verdict.abstain(messages.NOT_COVERED, True, f"unknown figures {unknown_numbers}")
         best = ranked[0]
-        if best.dense < self.min_dense:
+        anchored = self.anchored(query, best)
+        if best.dense < self.min_dense and not anchored:
             return Verdict.abstain(messages.NOT_COVERED, True, f"low similarity {best.dense:.2f}")
         nearest = [s.candidate.sentence for s in ranked[:3]]
         unknown = [t for t in self.unknown_terms(query) if not self.covered(t, nearest, WORD_COVER)]
-        if unknown and best.dense < MIN_DENSE_UNKNOWN_TERMS:
+        if unknown and best.dense < MIN_DENSE_UNKNOWN_TERMS and not anchored:
             return Verdict.abstain(messages.NOT_COVERED, True, f"unknown terms {unknown}")
         if _COUNTING.search(query) and not any(
             numbers_in(s.candidate.sentence) for s in ranked[:3]
@@ -179,12 +181,34 @@ class Gate:
 
     # -- checks -----------------------------------------------------------------------------
 
+    def anchored(self, query: str, best: Scored) -> bool:
+        """The best sentence is about every entity asked of and shares the question's topic words.
+
+        Paraphrases can sit far from their sentence in embedding space; when the entities agree
+        and the topic words (through the thesaurus) meet, the match is trusted anyway.
+        """
+        asked = find_entities(query, self.entities)
+        if not asked or not {e.name for e in asked} <= best.candidate.context_entities:
+            return False
+        entity_stems = {stem(t) for e in asked for t in tokens(" ".join((e.name, *e.aliases)))}
+        topic = [t for t in content_terms(query) if t not in entity_stems and t not in _GENERIC]
+        if len(topic) < 2:
+            return False
+        sentence = set(content_terms(best.candidate.sentence))
+        sentence |= set(expansions(best.candidate.sentence))
+        hits = sum(
+            contains_term(sentence, t) or any(x in sentence for x in expansions(t)) for t in topic
+        )
+        return hits / len(topic) >= ANCHORED_TOPIC
+
     def unknown_names(self, query: str) -> list[str]:
         """Capitalised words of the question (past its first word) that the corpus never uses."""
         unknown = []
         for name in names_in(query):
             parts = tokens(name)
-            if parts and not all(p in self.tokens or stem(p) in self.stems for p in parts):
+            if parts and not all(
+                p in self.tokens or stem(p) in self.stems or expansions(p) for p in parts
+            ):
                 if query.strip().startswith(name):
                     continue  # a sentence-initial word is only capitalised, not a name
                 unknown.append(name)

@@ -13,6 +13,13 @@ from bot.text import stem, tokens
 
 # everyday word -> corpus words (all lower case)
 SYNONYMS: dict[str, tuple[str, ...]] = {
+    "vital": ("strategic", "critical"),
+    "crucial": ("strategic", "critical"),
+    "essential": ("strategic", "critical"),
+    "important": ("strategic", "critical"),
+    "key": ("strategic", "critical"),
+    "tech": ("technology",),
+    "technologies": ("technology",),
     "run": ("operates",),
     "runs": ("operates",),
     "running": ("operates",),
