@@ -88,20 +88,9 @@ def cold_start_s() -> float:
 
 def ensure_index(settings: Any) -> dict[str, Any]:
     """Bring the default index up to date, as `batterybot index build` would (a no-op if current)."""
-    from corpus.check import load_corpus
-    from index.build import build_index
-    from index.embeddings import make_embeddings
-    from index.store import make_client
+    from bot.indexing import build_index_from_settings
 
-    report = build_index(
-        load_corpus(settings.corpus_dir),
-        make_client(settings.chroma_dir, settings.chroma_host, settings.chroma_port),
-        make_embeddings(settings.embedding_model, settings.embedding_sha256),
-        settings.collection,
-        progress=False,
-        sentences=settings.chunk_sentences,
-        overlap=settings.chunk_overlap,
-    )
+    report = build_index_from_settings(settings)
     return {"chunks": report.chunks, "was_up_to_date": report.up_to_date}
 
 

@@ -25,22 +25,10 @@ def eval_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def answer_chain(eval_settings: Settings):
     """The real extractive chain (the model loads once per session)."""
     from bot.chain import AnswerChain
-    from corpus.check import load_corpus
-    from index.build import build_index
-    from index.embeddings import make_embeddings
-    from index.store import make_client
+    from bot.indexing import build_index_from_settings
 
-    s = eval_settings
-    build_index(
-        load_corpus(s.corpus_dir),
-        make_client(s.chroma_dir, s.chroma_host, s.chroma_port),
-        make_embeddings(s.embedding_model, s.embedding_sha256),
-        s.collection,
-        progress=False,
-        sentences=s.chunk_sentences,
-        overlap=s.chunk_overlap,
-    )
-    return AnswerChain.from_settings(s, "extractive")
+    build_index_from_settings(eval_settings)
+    return AnswerChain.from_settings(eval_settings, "extractive")
 
 
 @pytest.fixture(scope="session")

@@ -21,22 +21,10 @@ def chain_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def built_index(chain_settings: Settings) -> Settings:
     """Build the index of the shipped corpus under the session's data dir."""
-    from corpus.check import load_corpus
-    from index.build import build_index
-    from index.embeddings import make_embeddings
-    from index.store import make_client
+    from bot.indexing import build_index_from_settings
 
-    s = chain_settings
-    build_index(
-        load_corpus(s.corpus_dir),
-        make_client(s.chroma_dir, s.chroma_host, s.chroma_port),
-        make_embeddings(s.embedding_model, s.embedding_sha256),
-        s.collection,
-        progress=False,
-        sentences=s.chunk_sentences,
-        overlap=s.chunk_overlap,
-    )
-    return s
+    build_index_from_settings(chain_settings)
+    return chain_settings
 
 
 @pytest.fixture(scope="session")
