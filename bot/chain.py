@@ -238,6 +238,11 @@ class AnswerChain:
                 top = alone or top
             if top:
                 facet_best.append(top[0])
+        if verdict.premise_rejected and query_entities:
+            # what the corpus says of the claim's predicate, whoever it is about
+            predicate = _without(query, query_entities)
+            top = score(predicate, prof, (), pool, self.embedder, self.idf)
+            facet_best += top[:1]
         chosen = select(ranked, prof, query, query_entities, facet_best)
         state["chosen"] = chosen
         state["generator"] = "extractive"

@@ -24,7 +24,8 @@ BONUS_TYPE = 0.08  # the sentence has the kind of thing asked for (a figure, sev
 BONUS_PHRASE = (
     0.05  # per two-word phrase of the question found in the sentence ("government support")
 )
-FACET_RATIO = 0.6  # a part's best sentence must be at least this good relative to the best
+FACET_RATIO = 0.6  # a part's best sentence must be at least this good relative to the best,
+FACET_DENSE = 0.45  # ...or at least this close to its own part of the question
 CLOSE_RATIO = 0.85  # ...or this close to the best even when it adds no new words
 KEEP_RATIO = 0.8  # further sentences must score at least this share of the best one
 MAX_SENTENCES, MAX_LIST_SENTENCES = 3, 4
@@ -201,7 +202,7 @@ def select(
     best = ranked[0]
     chosen: list[Scored] = [best]
     for facet in facet_best:
-        if facet.score < best.score * FACET_RATIO:
+        if facet.score < best.score * FACET_RATIO and facet.dense < FACET_DENSE:
             continue
         if all(facet.candidate.sentence != c.candidate.sentence for c in chosen):
             chosen.append(facet)

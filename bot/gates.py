@@ -41,6 +41,21 @@ PREMISE_SIMILARITY = 0.8
 _YES_NO = re.compile(
     r"^(is it true|is|are|does|do|did|was|were|has|have|had|can|could|will)\b", re.IGNORECASE
 )
+
+
+def yes_no_claim(query: str) -> str | None:
+    """The claim a yes/no question asks about ("Is Japan the biggest producer?"), if it is one.
+
+    Questions offering alternatives ("above or below 70%?") assert nothing and are left alone.
+    """
+    match = _YES_NO.match(query.strip())
+    if not match or re.search(r"\bor\b", query, re.IGNORECASE):
+        return None
+    claim = query.strip()[match.end() :].strip(" ?.!")
+    claim = re.sub(r"^that\s+", "", claim, flags=re.IGNORECASE)
+    return claim if len(tokens(claim)) >= 3 else None
+
+
 _COUNTING = re.compile(r"\bhow many\b", re.IGNORECASE)
 # Words every question about this corpus may use without the corpus "knowing" them.
 _GENERIC = frozenset(
@@ -177,6 +192,10 @@ class Gate:
             return Verdict.reject_premise(f"unknown figures {unknown_numbers}")
         if prof.presupposition and not self.premise_supported(prof.presupposition, ranked):
             return Verdict.reject_premise("presupposition not supported")
+        claim = yes_no_claim(query)
+        asserted = claim and find_entities(claim, self.entities)
+        if asserted and not self.premise_supported(claim, ranked):
+            return Verdict.reject_premise("claim not supported")
         return Verdict.proceed()
 
     # -- checks -----------------------------------------------------------------------------
@@ -188,12 +207,14 @@ class Gate:
         and the topic words (through the thesaurus) meet, the match is trusted anyway.
         """
         asked = find_entities(query, self.entities)
-        if not asked or not {e.name for e in asked} <= best.candidate.context_entities:
+        names = {e.name for e in asked}
+        if not asked or not names <= best.candidate.context_entities:
             return False
         entity_stems = {stem(t) for e in asked for t in tokens(" ".join((e.name, *e.aliases)))}
         topic = [t for t in content_terms(query) if t not in entity_stems and t not in _GENERIC]
         if len(topic) < 2:
-            return False
+            # "What role does Toyota play?": about the entity itself, which the sentence names
+            return names <= best.candidate.entities
         sentence = set(content_terms(best.candidate.sentence))
         sentence |= set(expansions(best.candidate.sentence))
         hits = sum(

@@ -231,6 +231,19 @@ QUESTION_WORDS = frozenset(
         "examples",
         "particular",
         "specific",
+        "compare",
+        "compared",
+        "comparison",
+        "comparing",
+        "differ",
+        "differs",
+        "difference",
+        "differences",
+        "contrast",
+        "versus",
+        "vs",
+        "similar",
+        "similarities",
     ]
 )
 
