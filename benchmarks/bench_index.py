@@ -23,7 +23,7 @@ import numpy as np
 
 from bot.settings import REPO_ROOT, Settings
 
-BASE_TEXTS = 800
+BASE_TEXTS = 600
 SIZES = (1_000, 10_000, 100_000)
 SERVER_SIZES = (10_000,)
 QUERIES = 40
@@ -53,33 +53,61 @@ def _queries() -> list[str]:
     return [q for q in questions if q][:QUERIES]
 
 
-def bench_throughput(embeddings: Any, texts: list[str]) -> dict[str, Any]:
-    """Chunks/s of build_index vs SentenceTransformer.encode on the same texts, same process."""
+class _TimedEmbeddings:
+    """Passes through to the real embeddings and adds up the time spent embedding."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.name, self.seconds = inner, inner.name, 0.0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        started = time.perf_counter()
+        vectors = self.inner.embed_documents(texts)
+        self.seconds += time.perf_counter() - started
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def bench_throughput(embeddings: Any, texts: list[str], rounds: int = 2) -> dict[str, Any]:
+    """Chunks/s of build_index vs SentenceTransformer.encode on the same texts, same process.
+
+    The two alternate `rounds` times and the best time of each counts, so a burst of other
+    work on the machine does not land on one side only.
+    """
     from corpus.models import Corpus, Document, Paragraph
     from index.build import build_index
     from index.store import make_client
 
     model = embeddings.model._client  # the SentenceTransformer inside HuggingFaceEmbeddings
     model.encode(texts[:32], batch_size=64, normalize_embeddings=True)  # warm up
-    started = time.perf_counter()
-    model.encode(texts, batch_size=64, normalize_embeddings=True)
-    raw = time.perf_counter() - started
-
     docs = tuple(
         Document(f"doc-{i}", f"Doc {i}", "bench", "2026-01-01", (), (Paragraph("p", text),))
         for i, text in enumerate(texts)
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        client = make_client(Path(tmp), None, 0)
-        report = build_index(
-            Corpus(docs, ()), client, embeddings, COLLECTION, (), progress=False, sentences=5
-        )
-    assert report.embedded == len(texts), report
+    raw, built, overhead = [], [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        model.encode(texts, batch_size=64, normalize_embeddings=True)
+        raw.append(time.perf_counter() - started)
+        with tempfile.TemporaryDirectory() as tmp:
+            client = make_client(Path(tmp), None, 0)
+            timed = _TimedEmbeddings(embeddings)
+            report = build_index(
+                Corpus(docs, ()), client, timed, COLLECTION, (), progress=False, sentences=5
+            )
+        assert report.embedded == len(texts), report
+        built.append(report.seconds)
+        overhead.append(report.seconds - timed.seconds)
     return {
         "texts": len(texts),
-        "raw_encode_per_s": round(len(texts) / raw, 1),
-        "build_per_s": round(len(texts) / report.seconds, 1),
-        "ratio": round(raw / report.seconds, 3),
+        "rounds": rounds,
+        "raw_encode_per_s": round(len(texts) / min(raw), 1),
+        "build_per_s": round(len(texts) / min(built), 1),
+        "ratio": round(min(raw) / min(built), 3),
+        # Everything but the model (chunking, tagging, Chroma writes): steady under load.
+        "build_overhead_s": round(min(overhead), 2),
+        "build_overhead_share": round(min(overhead) / min(built), 3),
         "target_ratio": 0.8,
     }
 

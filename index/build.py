@@ -20,7 +20,7 @@ from index.embeddings import model_name
 from index.records import Chunk
 from index.tagging import entity_tagger
 
-EMBED_BATCH = 128
+EMBED_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ def build_index(
             on_batch(written)
 
     dimension = _copy_kept(active, target, [c for c in chunks if c.id in kept_ids], landed)
-    fresh = [c for c in chunks if c.id not in kept_ids]
+    # Length-sorted batches pad less, as SentenceTransformer.encode does within one call.
+    fresh = sorted((c for c in chunks if c.id not in kept_ids), key=lambda c: len(c.text))
     dimension = _embed_into(target, fresh, embeddings, batch_size, progress, landed) or dimension
     if not dimension and previous is not None:
         dimension = previous.dimension
