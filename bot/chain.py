@@ -245,6 +245,11 @@ class AnswerChain:
             facet_best += top[:1]
         chosen = select(ranked, prof, query, query_entities, facet_best)
         state["chosen"] = chosen
+        if not verdict.premise_rejected:
+            state["verdict"] = verdict = self.gate.after_selection(query, chosen)
+            if verdict.final:
+                state["timings"]["generate"] = _ms(t0)
+                return state
         state["generator"] = "extractive"
         if self.config.generator == "llm" and self.llm is not None:
             self._generate_llm(state)

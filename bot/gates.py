@@ -35,6 +35,8 @@ MIN_DENSE = 0.40  # nearest sentence must be at least this close to answer at al
 MIN_DENSE_UNKNOWN_TERMS = 0.45  # ...and this close when the question uses words the corpus lacks
 WORD_COVER = 0.55  # a word the corpus lacks is "covered" by a close word of the nearest sentences
 PREMISE_WORD_COVER = 0.65
+OFF_TOPIC_DENSE = 0.6  # an answer meeting none of the topic words needs this similarity
+THIN_TOPIC, THIN_TOPIC_DENSE = 0.35, 0.55  # one meeting few of them needs this one
 ANCHORED_TOPIC = 0.5  # share of topic words an entity-anchored best sentence must meet
 PREMISE_OVERLAP = 0.6
 PREMISE_SIMILARITY = 0.8
@@ -197,6 +199,38 @@ class Gate:
         if asserted and not self.premise_supported(claim, ranked):
             return Verdict.reject_premise("claim not supported")
         return Verdict.proceed()
+
+    # -- after selection: does the answer speak to what was asked? ----------------------------
+
+    def after_selection(self, query: str, chosen: Sequence[Scored]) -> Verdict:
+        """Abstain when the chosen sentences meet few of the question's topic words.
+
+        All of a question's words can be known to the corpus while their combination is not
+        ("LG Energy Solution's market share"): the answer must then meet the topic itself.
+        """
+        if not chosen:
+            return Verdict.abstain(messages.NOT_COVERED, True, "nothing selected")
+        coverage = self.topic_coverage(query, [s.candidate.sentence for s in chosen])
+        dense = max(s.dense for s in chosen)
+        if (coverage == 0.0 and dense < OFF_TOPIC_DENSE) or (
+            coverage < THIN_TOPIC and dense < THIN_TOPIC_DENSE
+        ):
+            return Verdict.abstain(messages.NOT_COVERED, True, f"topic coverage {coverage:.2f}")
+        return Verdict.proceed()
+
+    def topic_coverage(self, query: str, sentences: Sequence[str]) -> float:
+        """Share of the question's topic words (not its entities) that the sentences meet."""
+        asked = find_entities(query, self.entities)
+        entity_stems = {stem(t) for e in asked for t in tokens(" ".join((e.name, *e.aliases)))}
+        topic = [t for t in content_terms(query) if t not in entity_stems and t not in _GENERIC]
+        if not topic:
+            return 1.0
+        text = " ".join(sentences)
+        found = set(content_terms(text)) | set(expansions(text))
+        met = [
+            t for t in topic if contains_term(found, t) or any(x in found for x in expansions(t))
+        ]
+        return len(met) / len(topic)
 
     # -- checks -----------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "shortcomings": ("hurdles", "challenges"),
     "drawbacks": ("hurdles", "challenges"),
     "limitations": ("hurdles", "challenges"),
+    "play": ("player",),
+    "plays": ("player",),
     "vital": ("strategic", "critical"),
     "crucial": ("strategic", "critical"),
     "essential": ("strategic", "critical"),
