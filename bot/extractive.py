@@ -222,7 +222,8 @@ def select(
             )
             match = match or next((s for s in ranked if side in s.candidate.entities), None)
             match = match or next((s for s in ranked if side in s.candidate.context_entities), None)
-            if match and match not in chosen and match.score >= best.score * 0.6:
+            taken = {c.candidate.sentence for c in chosen}
+            if match and match.candidate.sentence not in taken and match.score >= best.score * 0.6:
                 chosen.append(match)
     limit = MAX_LIST_SENTENCES if profile.wants_list or len(sides) >= 2 else MAX_SENTENCES
     limit = max(limit, len(chosen) + 1)  # room for one more beyond the parts and sides
@@ -230,7 +231,8 @@ def select(
     for s in ranked[1:]:
         if len(chosen) >= limit:
             break
-        if s in chosen or s.score < best.score * KEEP_RATIO:
+        taken = {c.candidate.sentence for c in chosen}
+        if s.candidate.sentence in taken or s.score < best.score * KEEP_RATIO:
             continue
         new = _covers(s, query) - covered
         if new or s.score >= best.score * CLOSE_RATIO:

@@ -202,3 +202,18 @@ def test_abstention_json_is_well_formed(chain):
     assert data["abstained"] is True
     assert data["citations"] == []
     assert data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What hurdles do other regions' efforts face, and what ensures Asia's continued leadership?",
+        "Compare the leading battery companies of South Korea and Japan.",
+        "How does China dominate both lithium refining and cobalt mining?",
+    ],
+)
+def test_multi_part_answers_never_repeat_a_sentence(chain, corpus_sentences, question):
+    answer = chain.answer(question)
+    assert_grounded(answer, corpus_sentences)
+    sentences = [normalize(s.sentence) for s in answer.support]
+    assert len(sentences) == len(set(sentences)), answer.text
