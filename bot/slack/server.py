@@ -19,6 +19,7 @@ from bot.slack.redact import install_redaction
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; anything bigger is not from Slack
+MAX_DRAIN_BYTES = 16_000_000  # an oversized body up to this is read and dropped before the 413
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class _BoltHandler(BaseHTTPRequestHandler):
             return
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY_BYTES:
+            self._discard(length)
             self._reply(413, b"payload too large", {})
             return
         body = self.rfile.read(length).decode("utf-8", errors="replace")
@@ -49,6 +51,17 @@ class _BoltHandler(BaseHTTPRequestHandler):
         response = self.server.app.dispatch(request)
         extra = {k: ", ".join(v) for k, v in response.headers.items()}
         self._reply(response.status, response.body.encode("utf-8"), extra)
+
+    def _discard(self, length: int) -> None:
+        """Read and drop an oversized body, so the client hears the 413 rather than a reset."""
+        if length > MAX_DRAIN_BYTES:
+            self.close_connection = True
+            return
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                break
+            length -= len(chunk)
 
     def do_GET(self) -> None:  # noqa: N802
         if urlsplit(self.path).path == "/healthz":

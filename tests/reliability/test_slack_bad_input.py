@@ -11,7 +11,7 @@ import pytest
 
 from bot.slack import messages
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
-from tests.slack.conftest import SlackHarness, event_envelope, make_settings, post, sign
+from tests.slack.conftest import SlackHarness, event_envelope, make_settings, post, serve_app, sign
 
 pytestmark = pytest.mark.integration
 
@@ -76,18 +76,10 @@ def mention(text: str, ts: str) -> dict:
 @pytest.fixture
 def real_slack(tmp_path, chain, indexed) -> Iterator[SlackHarness]:
     """The Bolt app over HTTP answering through the session's real chain."""
-    from bot.slack import FeedbackStore, SlackHttpServer, build_app, make_web_client
-
     with FakeSlackApi() as api:
         settings = make_settings(tmp_path, api, slack_rate_limit_per_minute=0)
-        feedback = FeedbackStore(settings.feedback_path)
-        app = build_app(settings, chain.answer, client=make_web_client(settings), feedback=feedback)
-        server = SlackHttpServer(app, port=0).start()
-        try:
-            yield SlackHarness(server.url, api, None, feedback, settings)
-        finally:
-            server.stop()
-            feedback.close()
+        with serve_app(settings, api, chain.answer) as harness:
+            yield harness
 
 
 def test_bad_mentions_each_get_one_clear_reply_and_ping_no_one(real_slack):

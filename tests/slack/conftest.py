@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,7 @@ class SlackHarness:
 
     url: str
     api: FakeSlackApi
-    answerer: ScriptedAnswerer
+    answerer: Any  # a ScriptedAnswerer, or the real chain's answer
     feedback: Any
     settings: Settings
 
@@ -166,6 +167,25 @@ def slack_overrides() -> dict[str, Any]:
     return {}
 
 
+@contextmanager
+def serve_app(
+    settings: Settings, api: FakeSlackApi, answerer: Any, *, version: str | None = None
+) -> Iterator[SlackHarness]:
+    """The real Bolt app over HTTP on 127.0.0.1, talking to the fake Web API; stopped on exit."""
+    from bot.slack import FeedbackStore, SlackHttpServer, build_app, make_web_client
+
+    feedback = FeedbackStore(settings.feedback_path)
+    app = build_app(
+        settings, answerer, client=make_web_client(settings), feedback=feedback, version=version
+    )
+    server = SlackHttpServer(app, host="127.0.0.1", port=0).start()
+    try:
+        yield SlackHarness(server.url, api, answerer, feedback, settings)
+    finally:
+        server.stop()
+        feedback.close()
+
+
 @pytest.fixture
 def slack(
     tmp_path: Path,
@@ -173,20 +193,6 @@ def slack(
     answerer: ScriptedAnswerer,
     slack_overrides: dict[str, Any],
 ) -> Iterator[SlackHarness]:
-    from bot.slack import FeedbackStore, SlackHttpServer, build_app, make_web_client
-
     settings = make_settings(tmp_path, fake_api, **slack_overrides)
-    feedback = FeedbackStore(settings.feedback_path)
-    app = build_app(
-        settings,
-        answerer,
-        client=make_web_client(settings),
-        feedback=feedback,
-        version="index test-1",
-    )
-    server = SlackHttpServer(app, host="127.0.0.1", port=0).start()
-    try:
-        yield SlackHarness(server.url, fake_api, answerer, feedback, settings)
-    finally:
-        server.stop()
-        feedback.close()
+    with serve_app(settings, fake_api, answerer, version="index test-1") as harness:
+        yield harness

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.settings import REPO_ROOT
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
-from tests.slack.conftest import SlackHarness, make_settings
+from tests.slack.conftest import SlackHarness, make_settings, serve_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -44,23 +44,13 @@ def real_chain(small_index):
 
 @pytest.fixture
 def real_slack(tmp_path, small_index, real_chain) -> Iterator[SlackHarness]:
-    from bot.slack import FeedbackStore, SlackHttpServer, build_app, make_web_client
-
     corpus, data = small_index
     with FakeSlackApi() as api:
         settings = make_settings(
             tmp_path, api, corpus_dir=corpus, data_dir=data, feedback_db=tmp_path / "fb.sqlite3"
         )
-        feedback = FeedbackStore(settings.feedback_path)
-        app = build_app(
-            settings, real_chain.answer, client=make_web_client(settings), feedback=feedback
-        )
-        server = SlackHttpServer(app, port=0).start()
-        try:
-            yield SlackHarness(server.url, api, None, feedback, settings)
-        finally:
-            server.stop()
-            feedback.close()
+        with serve_app(settings, api, real_chain.answer) as harness:
+            yield harness
 
 
 def test_mention_gets_a_grounded_cited_answer_from_the_real_chain(real_slack):
