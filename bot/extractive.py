@@ -41,6 +41,7 @@ class Candidate:
     entities: frozenset[str]
     context_entities: frozenset[str]
     homes: frozenset[str] = frozenset()  # countries of the entities it names (CATL -> China)
+    subjects: frozenset[str] = frozenset()  # the places it is about, not merely mentions
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def candidates(
 ) -> list[Candidate]:
     """Unique sentences of the retrieved chunks, each cited to the best-ranked chunk holding it."""
     seen: dict[str, Candidate] = {}
+    countries = {e.name for e in entities if e.type == "country"}
     passage_order: dict[str, tuple[int, int]] = {}
     for hit in hits:
         if hit.chunk.kind != "fact":
@@ -121,15 +123,28 @@ def candidates(
             own = frozenset(e.name for e in found)
             # A sentence that opens with a place is about that place ("China alone operates");
             # otherwise it takes its subject from the chunk around it ("The government has...").
-            about = own if _opens_with_place(sentence, found) else context | own
+            opens = _opens_with_place(sentence, found)
+            about = own if opens else context | own
             homes = frozenset(e.country for e in found if e.country)
-            seen[sentence] = Candidate(sentence, hit, order, own, about, homes)
+            places = _subject_places(found, context, opens, countries)
+            seen[sentence] = Candidate(sentence, hit, order, own, about, homes, places)
     return list(seen.values())
 
 
 def _opens_with_place(sentence: str, found: Sequence[Entity]) -> bool:
     opening = " ".join(sentence.split()[:3])
     return any(e.type in ("country", "region") and find_entities(opening, [e]) for e in found)
+
+
+def _subject_places(
+    found: Sequence[Entity], context: frozenset[str], opens: bool, countries: set[str]
+) -> frozenset[str]:
+    """Places a sentence is about: the place it opens with, else its paragraph's country,
+    else the places it names ("...with Chinese firms controlling..." in a paragraph on Asia)."""
+    named = frozenset(e.name for e in found if e.type in ("country", "region"))
+    if opens:
+        return named
+    return (context & countries) or named
 
 
 def query_terms(query: str) -> tuple[list[str], list[str]]:
@@ -160,8 +175,7 @@ def score(
         terms = set(content_terms(cand.sentence))
         lexical = sum(w for t, w in weights.items() if contains_term(terms, t)) / total
         if names:
-            named = names & (cand.entities | cand.homes)
-            entity = (len(named) + 0.5 * len((names & cand.context_entities) - named)) / len(names)
+            entity = sum(_entity_match(e, cand) for e in query_entities) / len(query_entities)
         else:
             entity = 0.0
         bonus = 0.0
@@ -174,6 +188,16 @@ def score(
         scored.append(Scored(cand, total_score, float(d), lexical, entity))
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored
+
+
+def _entity_match(entity: Entity, cand: Candidate) -> float:
+    """1 when the sentence is about the entity, less when it only mentions it or its paragraph does."""
+    mentioned = entity.name in cand.entities or entity.name in cand.homes
+    if entity.type in ("country", "region"):
+        if entity.name in cand.subjects:
+            return 1.0
+        return 0.5 if mentioned else 0.25 * (entity.name in cand.context_entities)
+    return 1.0 if mentioned else 0.5 * (entity.name in cand.context_entities)
 
 
 def _shared_bigrams(terms: Sequence[str], sentence: str) -> int:
@@ -228,12 +252,15 @@ def select(
     limit = MAX_LIST_SENTENCES if profile.wants_list or len(sides) >= 2 else MAX_SENTENCES
     limit = max(limit, len(chosen) + 1)  # room for one more beyond the parts and sides
     covered = set().union(*(_covers(s, query) for s in chosen))
+    places = {e.name for e in query_entities if e.type in ("country", "region")}
     for s in ranked[1:]:
         if len(chosen) >= limit:
             break
         taken = {c.candidate.sentence for c in chosen}
         if s.candidate.sentence in taken or s.score < best.score * KEEP_RATIO:
             continue
+        if places and not places & s.candidate.subjects:
+            continue  # an extra about another country would read as an answer about this one
         new = _covers(s, query) - covered
         if new or s.score >= best.score * CLOSE_RATIO:
             chosen.append(s)

@@ -210,6 +210,8 @@ class Gate:
         """
         if not chosen:
             return Verdict.abstain(messages.NOT_COVERED, True, "nothing selected")
+        if any(self.anchored(query, s) for s in chosen):
+            return Verdict.proceed()
         coverage = self.topic_coverage(query, [s.candidate.sentence for s in chosen])
         dense = max(s.dense for s in chosen)
         if (coverage == 0.0 and dense < OFF_TOPIC_DENSE) or (
@@ -247,8 +249,13 @@ class Gate:
         entity_stems = {stem(t) for e in asked for t in tokens(" ".join((e.name, *e.aliases)))}
         topic = [t for t in content_terms(query) if t not in entity_stems and t not in _GENERIC]
         if len(topic) < 2:
-            # "What role does Toyota play?": about the entity itself, which the sentence names
-            return names <= best.candidate.entities
+            # "What role does Toyota play?": about the entity itself, which the sentence names,
+            # with the topic word met around it ("When was CATL founded?" is not)
+            around = set(content_terms(best.candidate.hit.chunk.text))
+            met = all(
+                contains_term(around, t) or any(x in around for x in expansions(t)) for t in topic
+            )
+            return met and names <= best.candidate.entities
         sentence = set(content_terms(best.candidate.sentence))
         sentence |= set(expansions(best.candidate.sentence))
         hits = sum(

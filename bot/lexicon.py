@@ -22,6 +22,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "shortcomings": ("hurdles", "challenges"),
     "drawbacks": ("hurdles", "challenges"),
     "limitations": ("hurdles", "challenges"),
+    "compete": ("challenge", "competitive", "compete"),
+    "competing": ("challenge", "competitive", "compete"),
     "play": ("player",),
     "plays": ("player",),
     "vital": ("strategic", "critical"),

@@ -46,6 +46,31 @@ _REFERRING = frozenset(
 )
 _WH = re.compile(r"(what|which|who|whom|whose|how|why|when|where|is|are|does|do|did)\b", re.I)
 _KIND = {"country": "place", "region": "place"}  # "and Europe?" can follow a country
+_REFERENCE_KINDS = {
+    "metal": ("material",),
+    "material": ("material",),
+    "mineral": ("material",),
+    "resource": ("material",),
+    "company": ("company",),
+    "compan": ("company",),  # "companies" less its s
+    "companie": ("company",),
+    "firm": ("company",),
+    "maker": ("company",),
+    "country": ("country",),
+    "countrie": ("country",),
+    "nation": ("country",),
+    "policy": ("policy",),
+    "policie": ("policy",),
+    "law": ("policy",),
+    "plan": ("policy",),
+    "initiative": ("policy",),
+    "region": ("region", "country"),
+    "technology": ("technology",),
+}
+_TYPED_REFERENCE = re.compile(
+    r"\b(?:that|this|these|those|the same|such)\s+(" + "|".join(_REFERENCE_KINDS) + r")s?\b",
+    re.IGNORECASE,
+)
 _SHORT = 6  # words; shorter questions without entities of their own lean on the thread
 
 
@@ -66,6 +91,24 @@ def _thread_entities(history: Sequence[Turn], standalone: Sequence[str], known) 
             found = find_entities(turn.text, known)
             if found:
                 return list(found)[:3]
+    return []
+
+
+def _named_kind(question: str) -> tuple[str, ...] | None:
+    """The entity types a phrase like "that metal" or "these firms" refers to, if any."""
+    match = _TYPED_REFERENCE.search(question)
+    return _REFERENCE_KINDS[match.group(1).lower().rstrip("s")] if match else None
+
+
+def _thread_entities_of(
+    types: tuple[str, ...], history: Sequence[Turn], standalone: Sequence[str], known
+) -> list[Entity]:
+    """The most recent entities of the given types, from the questions and then the answers."""
+    texts = [*reversed(standalone), *(t.text for t in reversed(history) if t.role == "assistant")]
+    for text in texts:
+        found = [e for e in find_entities(text, known) if e.type in types]
+        if found:
+            return found
     return []
 
 
@@ -98,7 +141,13 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
         return question
     if not referring and len(words) > _SHORT:
         return question
-    carried = [e for e in _thread_entities(history, previous, known) if e not in own]
+    wanted = _named_kind(question)
+    if wanted:
+        typed = _thread_entities_of(wanted, history, previous, known)
+        plural = bool(re.search(r"\b(these|those)\b", question, re.IGNORECASE))
+        carried = [e for e in typed[: 3 if plural else 1] if e not in own]
+    else:
+        carried = [e for e in _thread_entities(history, previous, known) if e not in own]
     if not carried:
         return question
     return f"{question.rstrip()} ({', '.join(e.name for e in carried)})"

@@ -217,3 +217,39 @@ def test_multi_part_answers_never_repeat_a_sentence(chain, corpus_sentences, que
     assert_grounded(answer, corpus_sentences)
     sentences = [normalize(s.sentence) for s in answer.support]
     assert len(sentences) == len(set(sentences)), answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is LG Energy Solution's market share?",  # every word known, the combination not
+        "When was CATL founded?",
+        "What is the price of lithium?",
+    ],
+)
+def test_questions_the_corpus_knows_the_words_of_but_not_the_answer_abstain(chain, question):
+    answer = chain.answer(question)
+    assert answer.abstained, answer.text
+    assert not answer.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("What role does Toyota play?", "Toyota"),
+        ("How is Europe responding?", "European Battery Alliance"),
+        ("What has the United States done to compete?", "Inflation Reduction Act"),
+    ],
+)
+def test_short_questions_about_one_entity_are_answered(chain, corpus_sentences, question, fact):
+    answer = chain.answer(question)
+    assert_grounded(answer, corpus_sentences)
+    assert fact in answer.text
+
+
+def test_extras_about_another_country_are_left_out(chain, corpus_sentences):
+    answer = chain.answer("How does China secure lithium?")
+    assert_grounded(answer, corpus_sentences)
+    assert "Australia, South America, and Africa" in answer.text
+    # South Korea's paragraph: "The government has facilitated ... reducing dependency on China."
+    assert "The government has facilitated" not in answer.text

@@ -87,3 +87,30 @@ def test_entities_come_from_the_answer_when_the_question_had_none(entities):
     )
     query = rewrite("What policies do they use?", thread, entities)
     assert "China" in names(query, entities)
+
+
+def test_a_typed_reference_takes_the_entity_of_that_type_from_the_answer(entities):
+    thread = (
+        Turn("user", "Which mines do Chinese firms control a significant share of?"),
+        Turn(
+            "assistant",
+            "…with Chinese firms controlling a significant share of Congolese cobalt mines [1].",
+        ),
+    )
+    query = rewrite("What efforts are underway to reduce reliance on that metal?", thread, entities)
+    assert names(query, entities) == {"cobalt"}
+
+
+def test_a_plural_typed_reference_carries_every_entity_of_that_type(entities):
+    query = rewrite("What do these companies focus on?", THREAD, entities)
+    assert {"LG Energy Solution", "Samsung SDI", "SK Innovation"} <= names(query, entities)
+    assert "South Korea" not in names(query, entities)
+
+
+def test_and_europe_after_a_country_swaps_the_subject_not_the_object(entities):
+    thread = (
+        Turn("user", "How has the United States responded to Asia's battery leadership?"),
+        Turn("assistant", "The United States has imposed tariffs on Chinese batteries [1]."),
+    )
+    query = rewrite("And Europe?", thread, entities)
+    assert names(query, entities) == {"Europe", "Asia"}
