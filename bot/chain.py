@@ -28,7 +28,7 @@ from bot.extractive import (
     score,
     select,
 )
-from bot.gates import Gate, Verdict
+from bot.gates import Gate, Verdict, yes_no_claim
 from bot.guard import guard
 from bot.lexicon import expansion_words
 from bot.question import clean_question, profile, strip_injection
@@ -270,12 +270,17 @@ class AnswerChain:
             return
         state["generator"] = "llm"
         if normalize(text).startswith(normalize(NOT_IN_CORPUS)):
-            state["verdict"] = Verdict.abstain(messages.NOT_COVERED)
+            # the gates found supporting sentences; a small model often misses them
+            state["notes"].append(messages.LLM_DECLINED)
+            state["generator"] = "extractive"
             return
         if normalize(text).startswith(normalize(PREMISE_NOT_SUPPORTED)):
-            # the model's own framing sentence carries no claim; ours replaces it
+            # the model's own framing sentence carries no claim; ours replaces it, and only
+            # when the question does presuppose something
             text = text.strip()[len(PREMISE_NOT_SUPPORTED) :]
-            state["verdict"] = Verdict.reject_premise("the model rejected the premise")
+            prof = state["profile"]
+            if prof.presupposition or yes_no_claim(state["query"]):
+                state["verdict"] = Verdict.reject_premise("the model rejected the premise")
         numbers = {h.chunk.id: i + 1 for i, h in enumerate(hits)}
         texts = {i + 1: h.chunk.text for i, h in enumerate(hits)}
         guarded = guard(text, texts, self.embedder.best)

@@ -25,6 +25,10 @@ INJECTION = (
 )
 BACKEND_UNAVAILABLE = "The knowledge base is unavailable right now. Please try again in a minute."
 LLM_FALLBACK = "The language model endpoint failed ({reason}); this answer was built extractively."
+LLM_DECLINED = (
+    "The language model found no answer in its sources, though they hold one; this answer "
+    "was built extractively."
+)
 LLM_UNSUPPORTED = "The language model's answer was not supported by its sources; this answer was built extractively."
 
 # Sentences of ours that frame an answer and state no fact: graders skip them.

@@ -163,12 +163,29 @@ def test_failing_endpoint_falls_back_to_extractive_with_a_note(llm_chain, model,
         assert answer.timings_ms["total"] < (TIMEOUT_S + 3) * 1000
 
 
-def test_model_says_not_in_corpus_so_the_chain_abstains(llm_chain, model):
+def test_model_declining_an_answerable_question_falls_back_to_extractive(llm_chain, model):
     model(lambda m: NOT_IN_CORPUS)
     answer = llm_chain.answer(QUESTION)
-    assert answer.abstained
-    assert answer.citations == ()
-    assert answer.text.startswith(messages.NOT_COVERED)
+    assert not answer.abstained
+    assert "70%" in answer.text and answer.citations
+    assert answer.generator == "extractive"
+    assert answer.notes == (messages.LLM_DECLINED,)
+
+
+def test_model_premise_framing_is_dropped_when_the_question_presupposes_nothing(llm_chain, model):
+    from bot.llm import PREMISE_NOT_SUPPORTED
+
+    def reply(messages_: list[dict]) -> str:
+        n = next(n for n, text in contexts_of(messages_).items() if "70%" in text)
+        return f"{PREMISE_NOT_SUPPORTED} {verbatim(messages_, n, containing='70%')}"
+
+    fake = model(reply)
+    answer = llm_chain.answer(QUESTION)
+    assert fake.requests
+    assert not answer.premise_rejected
+    assert answer.generator == "llm"
+    assert "70%" in answer.text
+    assert PREMISE_NOT_SUPPORTED not in answer.text
 
 
 def test_out_of_corpus_question_abstains_without_calling_the_model(llm_chain, model):
