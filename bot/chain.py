@@ -199,13 +199,14 @@ class AnswerChain:
                 k=max(RETRIEVE_K, self.config.top_k),
                 keywords=self._keyword_query(state["search"]),
             )
+            hits = list(result.hits)
+            state["facets"] = self._facet_queries(state["search"])
+            for facet in state["facets"]:
+                extra = self.retriever.search(facet.query, k=FACET_K, where=facet.where)
+                hits += [h for h in extra.hits if all(h.chunk.id != o.chunk.id for o in hits)]
         except Exception as exc:  # any store failure is the same thing to a user
             log.warning("retrieval failed: %s", type(exc).__name__)
             raise BackendUnavailable(messages.BACKEND_UNAVAILABLE) from exc
-        hits = list(result.hits)
-        for facet in self._facet_queries(state["search"]):
-            extra = self.retriever.search(facet.query, k=FACET_K, where=facet.where)
-            hits += [h for h in extra.hits if all(h.chunk.id != o.chunk.id for o in hits)]
         state["hits"] = tuple(hits)
         state["confidence"] = result.confidence
         state["timings"]["retrieve"] = _ms(t0)
@@ -228,7 +229,7 @@ class AnswerChain:
             state["timings"]["generate"] = _ms(t0)
             return state
         facet_best = []
-        for facet in self._facet_queries(query):
+        for facet in state["facets"]:
             top = score(facet.query, prof, facet.entities, pool, self.embedder, self.idf)
             if facet.entities and facet.rivals:  # a side of a comparison: its own sentences'
                 side = facet.entities[0].name
