@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from bot.settings import REPO_ROOT, Settings
+from tests.servers import ChromaServer
 
 BASE_TEXTS = 600
 SIZES = (1_000, 10_000, 100_000)
@@ -187,31 +188,6 @@ def _percentile(values: list[float], q: int) -> float:
     return round(float(np.percentile(values, q)), 2)
 
 
-def _chroma_server(path: Path) -> tuple[subprocess.Popen, int]:
-    import socket
-
-    import chromadb
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-            return process, port
-        except Exception:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("chroma server did not start")
-
-
 def peak_rss(chroma_dir: Path, settings: Settings) -> dict[str, Any]:
     """Peak RSS of a fresh process that opens the 100k index with the model and queries it."""
     out = subprocess.run(
@@ -274,14 +250,10 @@ def run() -> dict[str, Any]:
         figures["peak_rss_100k"] = peak_rss(Path(tmp) / f"embedded-{max(SIZES)}", settings)
         for size in SERVER_SIZES:
             _say(f"server index of {size} chunks")
-            process, port = _chroma_server(Path(tmp) / f"server-{size}")
-            try:
-                client = make_client(Path(tmp), "127.0.0.1", port)
+            with ChromaServer(Path(tmp) / f"server-{size}") as server:
+                client = make_client(Path(tmp), "127.0.0.1", server.port)
                 write_synthetic_index(client, size, texts, vectors, embeddings.name)
                 latency["server"][str(size)] = bench_latency(client, embeddings, queries)
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
     figures["query_latency"] = latency
     figures["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     figures["target_p50_ms_at_100k"] = 50

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from bot.llm import NOT_IN_CORPUS, Context, GeneratorError, make_llm_generator
 from bot.settings import REPO_ROOT, Settings
+from tests.servers import free_port, stop_process
 
 SERVE_SCRIPT = REPO_ROOT / "scripts" / "serve_llm.sh"
 DOCUMENT = REPO_ROOT / "corpus" / "documents" / "asia-battery-dominance.md"
@@ -56,7 +56,7 @@ def run() -> dict:
         return {"skipped": reason}
 
     paragraphs = dict(_ANCHOR.findall(DOCUMENT.read_text(encoding="utf-8")))
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         ["bash", str(SERVE_SCRIPT)],
         env={**os.environ, "LLM_PORT": str(port)},
@@ -80,12 +80,7 @@ def run() -> dict:
         result = _measure(make_llm_generator(settings), paragraphs, load_s)
         return {"warm_up_s": warm_up_s, **result}
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server)
 
 
 def _warm_up(settings: Settings, paragraphs: dict[str, str]) -> float | None:
@@ -141,12 +136,6 @@ def _percentile(values: list[float], pct: int) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
     return ordered[index]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_ready(port: int, server: subprocess.Popen) -> None:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,8 +9,7 @@ import pytest
 from bot.settings import REPO_ROOT, Settings
 from corpus.check import load_corpus
 from corpus.models import Corpus, Document, Paragraph
-
-SERVER_START_TIMEOUT_S = 60
+from tests.servers import ChromaServer
 
 
 @pytest.fixture(scope="session")
@@ -39,56 +33,12 @@ def seed_corpus() -> Corpus:
     return load_corpus(REPO_ROOT / "corpus")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     """A real `chroma run` on 127.0.0.1, stopped at the end of the session: (host, port)."""
-    import chromadb
-
     path = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    log = (path / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(path / "data"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while True:
-        try:
-            chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-            break
-        except Exception:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(
-                    f"chroma server did not start: {(path / 'server.log').read_text()[-2000:]}"
-                ) from None
-            time.sleep(0.2)
-    yield "127.0.0.1", port
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    with ChromaServer(path / "data", log=path / "server.log") as server:
+        yield "127.0.0.1", server.port
 
 
 def make_doc(doc_id: str, *paragraphs: tuple[str, str], title: str | None = None) -> Document:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.index.conftest import free_port
+from tests.servers import free_port
 
 
 @pytest.fixture

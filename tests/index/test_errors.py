@@ -11,8 +11,9 @@ from index.build import build_index
 from index.errors import IndexMismatch, IndexMissing, IndexProblem, IndexUnavailable
 from index.retrieve import HybridRetriever
 from index.store import make_client
-from tests.index.conftest import free_port, make_doc
+from tests.index.conftest import make_doc
 from tests.index.fakes import HashEmbeddings
+from tests.servers import free_port
 
 CORPUS = Corpus(
     documents=(make_doc("d", ("p", "Cells are made here. Cells ship there.")),), facts=()

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.settings import REPO_ROOT, Settings
+from tests.servers import ChromaServer
 
 COLLECTION = "reliability"
-SERVER_START_TIMEOUT_S = 60
 
 
 def copy_corpus(root: Path) -> Path:
@@ -92,69 +87,10 @@ def chain(indexed: Settings, embeddings):
     return open_chain(indexed, embeddings)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ChromaServer:
-    """A real `chroma run` on 127.0.0.1 that a test can stop and start again on the same port."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> ChromaServer:
-        import chromadb
-
-        chroma = Path(sys.executable).with_name("chroma")
-        log = (self.path / "server.log").open("ab")
-        self.process = subprocess.Popen(
-            [
-                str(chroma),
-                "run",
-                "--path",
-                str(self.path / "data"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-        log.close()
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=self.port).heartbeat()
-                return self
-            except Exception:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    tail = (self.path / "server.log").read_text(errors="replace")[-2000:]
-                    raise RuntimeError(f"chroma server did not start: {tail}") from None
-                time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path):
     """A stoppable chroma server for one test; always stopped at the end."""
-    server = ChromaServer(tmp_path)
+    server = ChromaServer(tmp_path / "data", log=tmp_path / "server.log")
     server.start()
     try:
         yield server
