@@ -45,6 +45,11 @@ _YES_NO = re.compile(
 )
 
 
+def _meets(words: set[str], term: str) -> bool:
+    """A stemmed term is among the words, itself or through the thesaurus."""
+    return contains_term(words, term) or any(x in words for x in expansions(term))
+
+
 def yes_no_claim(query: str) -> str | None:
     """The claim a yes/no question asks about ("Is Japan the biggest producer?"), if it is one.
 
@@ -222,17 +227,19 @@ class Gate:
 
     def topic_coverage(self, query: str, sentences: Sequence[str]) -> float:
         """Share of the question's topic words (not its entities) that the sentences meet."""
-        asked = find_entities(query, self.entities)
-        entity_stems = {stem(t) for e in asked for t in tokens(" ".join((e.name, *e.aliases)))}
-        topic = [t for t in content_terms(query) if t not in entity_stems and t not in _GENERIC]
+        _, topic = self.topic_terms(query)
         if not topic:
             return 1.0
         text = " ".join(sentences)
         found = set(content_terms(text)) | set(expansions(text))
-        met = [
-            t for t in topic if contains_term(found, t) or any(x in found for x in expansions(t))
-        ]
-        return len(met) / len(topic)
+        return sum(_meets(found, t) for t in topic) / len(topic)
+
+    def topic_terms(self, query: str) -> tuple[tuple[Entity, ...], list[str]]:
+        """The entities a question asks about, and its other (topic) words, stemmed."""
+        asked = find_entities(query, self.entities)
+        entity_stems = {stem(t) for e in asked for t in tokens(" ".join((e.name, *e.aliases)))}
+        topic = [t for t in content_terms(query) if t not in entity_stems and t not in _GENERIC]
+        return asked, topic
 
     # -- checks -----------------------------------------------------------------------------
 
@@ -242,26 +249,19 @@ class Gate:
         Paraphrases can sit far from their sentence in embedding space; when the entities agree
         and the topic words (through the thesaurus) meet, the match is trusted anyway.
         """
-        asked = find_entities(query, self.entities)
+        asked, topic = self.topic_terms(query)
         names = {e.name for e in asked}
         if not asked or not names <= best.candidate.context_entities:
             return False
-        entity_stems = {stem(t) for e in asked for t in tokens(" ".join((e.name, *e.aliases)))}
-        topic = [t for t in content_terms(query) if t not in entity_stems and t not in _GENERIC]
         if len(topic) < 2:
             # "What role does Toyota play?": about the entity itself, which the sentence names,
             # with the topic word met around it ("When was CATL founded?" is not)
             around = set(content_terms(best.candidate.hit.chunk.text))
-            met = all(
-                contains_term(around, t) or any(x in around for x in expansions(t)) for t in topic
-            )
+            met = all(_meets(around, t) for t in topic)
             return met and names <= best.candidate.entities
         sentence = set(content_terms(best.candidate.sentence))
         sentence |= set(expansions(best.candidate.sentence))
-        hits = sum(
-            contains_term(sentence, t) or any(x in sentence for x in expansions(t)) for t in topic
-        )
-        return hits / len(topic) >= ANCHORED_TOPIC
+        return sum(_meets(sentence, t) for t in topic) / len(topic) >= ANCHORED_TOPIC
 
     def unknown_names(self, query: str) -> list[str]:
         """Capitalised words of the question (past its first word) that the corpus never uses."""
