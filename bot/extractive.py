@@ -19,6 +19,7 @@ from bot.text import contains_term, content_terms, numbers_in, split_sentences
 from corpus.entities import Entity, find_entities
 from index.records import Chunk, ScoredChunk
 
+PLACE_TYPES = ("country", "region")  # entity types a sentence can be "about" as a place
 W_DENSE, W_LEXICAL, W_ENTITY = 0.55, 0.30, 0.15
 BONUS_TYPE = 0.08  # the sentence has the kind of thing asked for (a figure, several names)
 BONUS_PHRASE = (
@@ -133,7 +134,7 @@ def candidates(
 
 def _opens_with_place(sentence: str, found: Sequence[Entity]) -> bool:
     opening = " ".join(sentence.split()[:3])
-    return any(e.type in ("country", "region") and find_entities(opening, [e]) for e in found)
+    return any(e.type in PLACE_TYPES and find_entities(opening, [e]) for e in found)
 
 
 def _subject_places(
@@ -141,7 +142,7 @@ def _subject_places(
 ) -> frozenset[str]:
     """Places a sentence is about: the place it opens with, else its paragraph's country,
     else the places it names ("...with Chinese firms controlling..." in a paragraph on Asia)."""
-    named = frozenset(e.name for e in found if e.type in ("country", "region"))
+    named = frozenset(e.name for e in found if e.type in PLACE_TYPES)
     if opens:
         return named
     return (context & countries) or named
@@ -193,7 +194,7 @@ def score(
 def _entity_match(entity: Entity, cand: Candidate) -> float:
     """1 when the sentence is about the entity, less when it only mentions it or its paragraph does."""
     mentioned = entity.name in cand.entities or entity.name in cand.homes
-    if entity.type in ("country", "region"):
+    if entity.type in PLACE_TYPES:
         if entity.name in cand.subjects:
             return 1.0
         return 0.5 if mentioned else 0.25 * (entity.name in cand.context_entities)
@@ -252,7 +253,7 @@ def select(
     limit = MAX_LIST_SENTENCES if profile.wants_list or len(sides) >= 2 else MAX_SENTENCES
     limit = max(limit, len(chosen) + 1)  # room for one more beyond the parts and sides
     covered = set().union(*(_covers(s, query) for s in chosen))
-    places = {e.name for e in query_entities if e.type in ("country", "region")}
+    places = {e.name for e in query_entities if e.type in PLACE_TYPES}
     for s in ranked[1:]:
         if len(chosen) >= limit:
             break
