@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 
 from corpus.models import Corpus
 from index import store
-from index.chunking import DEFAULT_OVERLAP, DEFAULT_SENTENCES, corpus_chunks
+from index.chunking import DEFAULT_OVERLAP, DEFAULT_SENTENCES, corpus_chunks, embedding_text
 from index.embeddings import model_name
 from index.records import Chunk
 from index.tagging import entity_tagger
@@ -121,7 +121,9 @@ def build_index(
 
     dimension = _copy_kept(active, target, [c for c in chunks if c.id in kept_ids], landed)
     # Length-sorted batches pad less, as SentenceTransformer.encode does within one call.
-    fresh = sorted((c for c in chunks if c.id not in kept_ids), key=lambda c: len(c.text))
+    fresh = sorted(
+        (c for c in chunks if c.id not in kept_ids), key=lambda c: len(embedding_text(c))
+    )
     dimension = _embed_into(target, fresh, embeddings, batch_size, progress, landed) or dimension
     if not dimension and previous is not None:
         dimension = previous.dimension
@@ -204,7 +206,7 @@ def _embed_into(
     with tqdm(total=len(chunks), unit="chunk", desc="Embedding", disable=not progress) as bar:
         for start in range(0, len(chunks), batch_size):
             part = chunks[start : start + batch_size]
-            vectors = embeddings.embed_documents([c.text for c in part])
+            vectors = embeddings.embed_documents([embedding_text(c) for c in part])
             dimension = len(vectors[0])
             store.add_chunks(target, part, vectors)
             bar.update(len(part))

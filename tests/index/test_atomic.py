@@ -47,13 +47,15 @@ def test_killed_build_leaves_previous_index_usable(tmp_path: Path) -> None:
     assert leftovers, "the killed build should have left its partial collection behind"
 
     retriever = HybridRetriever.open(client, HashEmbeddings(), "atomic")
-    assert len(retriever.chunks) == old.chunks == 4 * 3
+    assert len(retriever.chunks) == 4 * 3  # one passage per paragraph
+    assert len(retriever.chunks) + len(retriever.sentences) == old.chunks
     assert {c.source_id for c in retriever.chunks} == {f"doc-{i}" for i in range(4)}
     assert retriever.search("marker2 cells", k=1).hits[0].chunk.source_id == "doc-2"
 
     counting = CountingEmbeddings(HashEmbeddings())
     report = build_index(synthetic_corpus(6), client, counting, "atomic", progress=False)
-    assert report.unchanged == 12 and report.added == 6 == len(counting.embedded)
+    # per document: 3 passages and 5 distinct sentences (two repeat in every paragraph)
+    assert report.unchanged == 4 * 8 and report.added == 2 * 8 == len(counting.embedded)
     assert store.leftover_builds(client, "atomic", keep=report.collection) == []
     completed = HybridRetriever.open(client, HashEmbeddings(), "atomic")
     assert len(completed.chunks) == 18

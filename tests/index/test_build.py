@@ -54,7 +54,7 @@ def test_first_build_embeds_every_chunk(built, collection_name: str) -> None:
     assert report.added == report.chunks == report.embedded == len(counting.embedded)
     assert report.removed == report.unchanged == 0
     retriever = HybridRetriever.open(client, HashEmbeddings(), collection_name)
-    assert len(retriever.chunks) == report.chunks
+    assert len(retriever.chunks) + len(retriever.sentences) == report.chunks
     assert sum(c.kind == "fact" for c in retriever.chunks) == 1
 
 
@@ -79,8 +79,13 @@ def test_changed_document_reembeds_only_its_changed_chunks(built, collection_nam
     counting = CountingEmbeddings(HashEmbeddings())
     report = build(client, Corpus((DOC_A, edited, DOC_C), (FACT,)), counting, collection_name)
 
-    assert counting.embedded == ["Bravo builds plants in Poland."]
-    assert report.added == 1 and report.removed == 1 and report.unchanged == report.chunks - 1
+    # the one-sentence paragraph is one passage and one sentence unit (with its heading)
+    assert counting.embedded == [
+        "Bravo builds plants in Poland.",
+        "Bravo — plants: Bravo builds plants in Poland.",
+    ]
+    # out: the old passage and its two sentences
+    assert report.added == 2 and report.removed == 3 and report.unchanged == report.chunks - 2
     retriever = HybridRetriever.open(client, HashEmbeddings(), collection_name)
     texts = [hit.chunk.text for hit in retriever.search("Bravo gigafactories Hungary", k=10).hits]
     assert "Bravo builds plants in Poland." in texts
@@ -92,7 +97,7 @@ def test_deleted_document_is_never_retrieved_again(built, collection_name: str) 
     counting = CountingEmbeddings(HashEmbeddings())
     report = build(client, Corpus((DOC_A, DOC_B), (FACT,)), counting, collection_name)
     assert counting.calls == 0  # the others were copied with their stored vectors
-    assert report.removed == 1 and report.docs == 2
+    assert report.removed == 2 and report.docs == 2  # its passage and its sentence
 
     retriever = HybridRetriever.open(client, HashEmbeddings(), collection_name)
     assert all(c.source_id != "charlie" for c in retriever.chunks)

@@ -9,6 +9,7 @@ from index.chunking import (
     chunk_id,
     corpus_chunks,
     document_chunks,
+    embedding_text,
     render_fact,
     split_sentences,
     windows,
@@ -99,7 +100,8 @@ def test_chunk_id_is_stable_and_depends_on_source_and_text() -> None:
 
 def test_document_chunks_cover_every_sentence_with_overlap() -> None:
     doc = make_doc("d", ("p1", "A one. B two. C three. D four. E five."), ("p2", "F six."))
-    chunks = document_chunks(doc, sentences=3, overlap=1)
+    everything = document_chunks(doc, sentences=3, overlap=1)
+    chunks = [c for c in everything if c.kind == "passage"]
     assert [c.text for c in chunks] == [
         "A one. B two. C three.",
         "C three. D four. E five.",
@@ -109,6 +111,19 @@ def test_document_chunks_cover_every_sentence_with_overlap() -> None:
     assert [c.position for c in chunks] == [0, 1, 2]
     assert {c.kind for c in chunks} == {"passage"}
     assert chunks[0].id == chunk_id("d", chunks[0].text)
+    units = [c for c in everything if c.kind == "sentence"]
+    assert [u.text for u in units] == ["A one.", "B two.", "C three.", "D four.", "E five.", "F six."]
+    # each sentence cites the first passage that holds it, and its id differs from a passage's
+    assert [u.parent for u in units] == [chunks[i].id for i in (0, 0, 0, 1, 1, 2)]
+    assert units[-1].id != chunks[-1].id and units[-1].text == chunks[-1].text
+
+
+def test_a_sentence_is_embedded_with_its_title_and_section() -> None:
+    doc = make_doc("d", ("south-korea", "The government helps."))
+    unit = next(c for c in document_chunks(doc) if c.kind == "sentence")
+    text = embedding_text(unit)
+    assert text.startswith(doc.title) and "south korea" in text
+    assert text.endswith(": The government helps.")
 
 
 def _fact(**overrides: object) -> Fact:
