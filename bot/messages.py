@@ -23,6 +23,17 @@ INJECTION = (
     "I only answer questions from the corpus and don't follow instructions given inside a "
     "question. Ask me something about battery manufacturing in Asia."
 )
+THANKS = "Glad to help! Ask me anything else about battery manufacturing in Asia."
+UNCLEAR = (
+    "I'm not sure what you're asking. Try a full question, e.g. "
+    '"Which companies lead South Korea\'s battery industry?"'
+)
+NOT_MENTIONED = "The corpus doesn't mention that, so I won't guess."
+NO_SUCH_FIGURE = "The corpus gives no such figure, so I won't guess."
+NO_DATE = "The corpus gives no date for this. What it does say:"
+NO_FIGURE = "The corpus gives no figure for this. What it does say:"
+NO_EXACT_FIGURE = "The corpus gives no exact figure for this."
+SUMMARY_INTRO = "In short:"
 BACKEND_UNAVAILABLE = "The knowledge base is unavailable right now. Please try again in a minute."
 LLM_FALLBACK = "The language model endpoint failed ({reason}); this answer was built extractively."
 LLM_DECLINED = (
@@ -32,7 +43,27 @@ LLM_DECLINED = (
 LLM_UNSUPPORTED = "The language model's answer was not supported by its sources; this answer was built extractively."
 
 # Sentences of ours that frame an answer and state no fact: graders skip them.
-FRAMING = (PREMISE_REJECTED,)
+FRAMING = (PREMISE_REJECTED, NO_DATE, NO_FIGURE, NO_EXACT_FIGURE, SUMMARY_INTRO)
+# The bot's refusals: a thread's later questions never borrow names from them.
+REFUSALS = (
+    NOT_COVERED,
+    NOT_MENTIONED,
+    NO_SUCH_FIGURE,
+    NO_DATE,
+    NO_FIGURE,
+    UNREADABLE,
+    UNCLEAR,
+    GREETING,
+    THANKS,
+    INJECTION,
+    BACKEND_UNAVAILABLE,
+)
+
+
+def is_refusal(text: str) -> bool:
+    """True for a reply of ours that answers nothing (its names are not the thread's subject)."""
+    s = text.strip()
+    return any(s.startswith(r.rstrip(":.")) for r in REFUSALS)
 
 
 def is_framing(sentence: str) -> bool:

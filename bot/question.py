@@ -10,8 +10,15 @@ from bot.text import normalize, tokens
 MAX_QUESTION_CHARS = 2000
 
 GREETING_RE = re.compile(
-    r"^(hi|hello|hey|yo|good (morning|afternoon|evening)|thanks|thank you|cheers|ok|okay|"
-    r"help|who are you|what can you do|what do you know)\b[\s!.?]*$",
+    r"^(hi|hello|hey|yo|good (morning|afternoon|evening)|help|who are you|what can you do|"
+    r"what do you know)\b[\s!.?]*$",
+    re.IGNORECASE,
+)
+# Acknowledgements close a turn; they are answered in kind, never searched for.
+THANKS_RE = re.compile(
+    r"^((ok(ay)?|great|cool|nice|perfect|awesome|got it|sounds good|makes sense|lol|k)[\s,!.]*)?"
+    r"(thanks|thank you|thx|ty|cheers|ok(ay)?|great|cool|nice|perfect|awesome|got it|"
+    r"sounds good|makes sense|lol|k)( (so|very) much| a lot| again)?[\s!.?:)👍🙏]*$",
     re.IGNORECASE,
 )
 _LIST = re.compile(
@@ -55,6 +62,7 @@ class QuestionProfile:
     text: str
     readable: bool
     greeting: bool
+    thanks: bool
     wants_list: bool
     wants_number: bool
     wants_comparison: bool
@@ -70,6 +78,8 @@ def clean_question(raw: str) -> str:
     text = re.sub(r"<@[A-Z0-9]+(\|[^>]*)?>", " ", text)
     text = re.sub(r"<#[A-Z0-9]+\|([^>]*)>", r"#\1", text)
     text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2", text)
+    text = re.sub(r"<?https?://\S+>?", " ", text)  # a bare link is not a question
+    text = re.sub(r"(?<!\w):[a-z0-9_+-]+:(?!\w)", " ", text)  # emoji shortcodes
     text = re.sub(r"<!(channel|here|everyone)[^>]*>", " ", text)  # never echo a ping
     text = normalize(text)
     return text[:MAX_QUESTION_CHARS]
@@ -98,6 +108,7 @@ def profile(text: str) -> QuestionProfile:
         text=text,
         readable=readable,
         greeting=bool(GREETING_RE.match(text.strip())),
+        thanks=bool(THANKS_RE.match(text.strip())),
         wants_list=bool(_LIST.search(text)),
         wants_number=bool(_NUMERIC.search(text)),
         wants_comparison=bool(_COMPARE.search(text)),

@@ -60,6 +60,8 @@ class Answer:
     notes: tuple[str, ...] = ()  # e.g. "LLM endpoint failed; extractive fallback used"
     premise_rejected: bool = False
     confidence: float = 0.0
+    reason: str = ""  # for a refusal or rejected premise: the check that decided, and its value
+    checks: tuple[str, ...] = ()  # every check the answer passed through, with its value
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape of `ask --json` and `batch` (answer text under "answer")."""

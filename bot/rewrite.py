@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.question import GREETING_RE
+from bot.messages import is_refusal
+from bot.question import GREETING_RE, THANKS_RE
 from bot.records import Turn
 from bot.text import tokens
 from corpus.entities import Entity, find_entities
@@ -71,13 +72,20 @@ _TYPED_REFERENCE = re.compile(
     r"\b(?:that|this|these|those|the same|such)\s+(" + "|".join(_REFERENCE_KINDS) + r")s?\b",
     re.IGNORECASE,
 )
+_BARE = re.compile(
+    r"^(?:and |but |so |ok(?:ay)?,? )?(?:why|how|how so|how come|since when|really|in what way)\s*\??$",
+    re.I,
+)
 _SHORT = 6  # words; shorter questions without entities of their own lean on the thread
 
 
 def _replace_entity(query: str, old: Entity, new: Entity) -> str:
     names = sorted((old.name, *old.aliases), key=len, reverse=True)
-    pattern = r"\b(" + "|".join(re.escape(n) for n in names) + r")(?:'s|’s)?\b"
-    return re.sub(pattern, new.name, query, count=1, flags=re.IGNORECASE)
+    pattern = r"\b(?i:" + "|".join(re.escape(n) for n in names) + r")(?:'s|’s)?\b"
+    if old.case_sensitive:  # "US" the country, never "us"
+        exact = "|".join(re.escape(n) for n in old.case_sensitive)
+        pattern = rf"(?:{pattern}|\b(?:{exact})(?:'s|’s)?\b)"
+    return re.sub(pattern, new.name, query)
 
 
 def _thread_entities(history: Sequence[Turn], standalone: Sequence[str], known) -> list[Entity]:
@@ -87,7 +95,7 @@ def _thread_entities(history: Sequence[Turn], standalone: Sequence[str], known) 
         if found:
             return list(found)
     for turn in reversed(history):
-        if turn.role == "assistant":
+        if turn.role == "assistant" and not is_refusal(turn.text):
             found = find_entities(turn.text, known)
             if found:
                 return list(found)[:3]
@@ -104,7 +112,10 @@ def _thread_entities_of(
     types: tuple[str, ...], history: Sequence[Turn], standalone: Sequence[str], known
 ) -> list[Entity]:
     """The most recent entities of the given types, from the questions and then the answers."""
-    texts = [*reversed(standalone), *(t.text for t in reversed(history) if t.role == "assistant")]
+    answers = [
+        t.text for t in reversed(history) if t.role == "assistant" and not is_refusal(t.text)
+    ]
+    texts = [*reversed(standalone), *answers]
     for text in texts:
         found = [e for e in find_entities(text, known) if e.type in types]
         if found:
@@ -116,8 +127,10 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
     """Rewrite one question given the standalone forms of the user's earlier questions."""
     if not previous and not any(t.role == "assistant" for t in history):
         return question
-    if GREETING_RE.match(question.strip()):
+    if GREETING_RE.match(question.strip()) or THANKS_RE.match(question.strip()):
         return question
+    if previous and _BARE.match(question.strip()):
+        return f"{previous[-1].rstrip('?. ')}? {question.strip()}"  # "why?", "how so?"
     own = find_entities(question, known)
     words = tokens(question)
     ellipsis = _ELLIPSIS.match(question.strip())
@@ -148,9 +161,13 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
         carried = [e for e in typed[: 3 if plural else 1] if e not in own]
     else:
         carried = [e for e in _thread_entities(history, previous, known) if e not in own]
-    if not carried:
-        return question
-    return f"{question.rstrip()} ({', '.join(e.name for e in carried)})"
+    rewritten = question.rstrip()
+    if carried:
+        rewritten = f"{rewritten} ({', '.join(e.name for e in carried)})"
+    if referring and previous and not wanted:
+        # "what's the point of doing that?": the earlier question says what "that" is
+        rewritten = f"{rewritten} {previous[-1].strip()}"
+    return rewritten
 
 
 def rewrite(question: str, history: Sequence[Turn], known: Sequence[Entity]) -> str:

@@ -13,7 +13,7 @@ from bot.text import cited_numbers, normalize
 
 KOREA_Q = "Which companies lead South Korea's battery industry?"
 SHARE_Q = "What share of the world's battery manufacturing facilities does China operate?"
-FRIENDLY = (messages.UNREADABLE, messages.NOT_COVERED, messages.GREETING, messages.INJECTION)
+FRIENDLY = messages.REFUSALS
 
 
 def assert_grounded(answer: Answer, corpus_sentences: list[str]) -> None:
@@ -85,7 +85,8 @@ def test_timings_and_retrieval_are_recorded(korea):
 def test_out_of_corpus_questions_abstain(chain, question, not_echoed):
     answer = chain.answer(question)
     assert_abstained(answer, *not_echoed)
-    assert answer.text.startswith(messages.NOT_COVERED)
+    assert messages.is_refusal(answer.text)
+    assert answer.reason, "a refusal names the check that decided it"
     assert answer.support == () or not any(s.supported for s in answer.support)
 
 
@@ -161,7 +162,7 @@ def test_unreadable_input_gets_a_friendly_abstention(chain, question):
 def test_greeting_gets_the_introduction(chain, korea):
     assert chain.answer("hello").text == messages.GREETING
     history = [Turn("user", KOREA_Q), Turn("assistant", korea.text)]
-    assert chain.answer("thanks", history).text == messages.GREETING
+    assert chain.answer("thanks", history).text == messages.THANKS
 
 
 def test_huge_input_does_not_crash_or_echo(chain, corpus_sentences):
@@ -230,7 +231,9 @@ def test_multi_part_answers_never_repeat_a_sentence(chain, corpus_sentences, que
 def test_questions_the_corpus_knows_the_words_of_but_not_the_answer_abstain(chain, question):
     answer = chain.answer(question)
     assert answer.abstained, answer.text
-    assert not answer.citations
+    assert answer.reason
+    if answer.citations:  # no date or figure: it says so, then what the corpus does say
+        assert answer.text.startswith((messages.NO_DATE, messages.NO_FIGURE)), answer.text
 
 
 @pytest.mark.parametrize(

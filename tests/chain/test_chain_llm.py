@@ -20,7 +20,7 @@ from tests.fakes.openai_server import FakeOpenAIServer
 pytestmark = pytest.mark.integration
 
 TIMEOUT_S = 1.0
-TOP_K = 3  # the chain hands the model top_k + 1 = 4 contexts
+TOP_K = 4  # the chain hands the model the passages of its top_k best sentences
 QUESTION = "What share of the world's battery manufacturing facilities does China operate?"
 INVENTED = "China operates 90% of the world's battery manufacturing facilities [1]."
 _CONTEXT_BLOCK = re.compile(r"^\[(\d+)\] [^\n]*\n(.+?)(?=\n\n\[\d+\] |\n</context>)", re.S | re.M)
@@ -76,7 +76,7 @@ def test_the_model_sees_four_numbered_contexts_in_retrieval_order(llm_chain, mod
     fake = model(lambda m: verbatim(m, 1))
     answer = llm_chain.answer(QUESTION)
     contexts = contexts_of(fake.last_messages())
-    assert sorted(contexts) == [1, 2, 3, 4]
+    assert sorted(contexts) == list(range(1, TOP_K + 1))
     for n, r in zip(range(1, 5), answer.retrieved, strict=False):
         assert normalize(contexts[n]) == normalize(r.text)
 

@@ -129,7 +129,8 @@ def test_clean_question_accepts_none():
         ("Compare Japan and South Korea", "wants_comparison"),
         ("How does Japan differ from China?", "wants_comparison"),
         ("hello", "greeting"),
-        ("thanks!", "greeting"),
+        ("thanks!", "thanks"),
+        ("ok thanks so much", "thanks"),
     ],
 )
 def test_profile_flags(question, flag):

@@ -1,0 +1,91 @@
+"""Extractive answers: verbatim corpus sentences, the best first, each with its citation.
+
+Every sentence is a corpus sentence, so an answer can state nothing its sources don't. The
+work is in choosing: the sentence that answers, one for each part or side the question has,
+and only those further sentences that add something the question asked about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.evidence import Evidence, Part
+from bot.intent import Intent
+from bot.names import mentioned
+
+# A further sentence joins the answer when its score is within this much of the best one's
+# (scores are cosine similarity plus a keyword share, see index.retrieve); questions that want
+# several things (lists, parts, comparisons, summaries) reach further. See calibration.py.
+GAP, GAP_MANY = 0.06, 0.12
+# A part's or side's best sentence joins the answer when it scores at least this share of
+# the whole question's best sentence.
+PART_RATIO = 0.7
+MAX_SENTENCES, MAX_MANY = 3, 5
+SUMMARY_SECTIONS = 8
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The chosen sentences in answer order, and how they are laid out."""
+
+    chosen: tuple  # ScoredChunk sentences, the lead first
+    bullets: bool = False
+
+
+def choose(evidence: Evidence, intent: Intent) -> Draft:
+    """The sentences that answer: the best, the best per part or side, then useful extras."""
+    if not evidence.ranked:
+        return Draft(())
+    best = evidence.ranked[0]
+    # lead with a sentence about the asked place when one is as good as the best
+    lead = next((h for h in evidence.ranked if h.chunk.id not in evidence.elsewhere), best)
+    if lead.score >= best.score - GAP:
+        best = lead
+    chosen = [best]
+    for part in evidence.parts:
+        pick = _part_pick(part, evidence)
+        if pick is not None and pick.score >= best.score * PART_RATIO:
+            _add(chosen, pick)
+    limit = MAX_MANY if intent.wants_many else MAX_SENTENCES
+    limit = max(limit, len(chosen))
+    gap = GAP_MANY if intent.wants_many else GAP
+    for hit in evidence.ranked:
+        if len(chosen) >= limit or hit.score < evidence.ranked[0].score - gap:
+            break
+        if hit.chunk.id not in evidence.elsewhere:
+            _add(chosen, hit)
+    lead, rest = chosen[0], sorted(chosen[1:], key=_document_order)
+    return Draft((lead, *rest), bullets=intent.wants_list and len(chosen) >= 3)
+
+
+def summarise(evidence: Evidence, sections: Sequence[Sequence]) -> Draft:
+    """One sentence per section: the best-ranked one found there, else the section's opening."""
+    scores = {h.chunk.id: h for h in evidence.pool()}
+    picks = []
+    for sentences in sections[:SUMMARY_SECTIONS]:
+        found = [scores[s.id] for s in sentences if s.id in scores]
+        picks.append(max(found, key=lambda h: h.score) if found else sentences[0])
+    return Draft(tuple(picks), bullets=True)
+
+
+def _part_pick(part: Part, evidence: Evidence):
+    """A part's best sentence; for a side of a comparison, the best one about that side."""
+    if part.side is None:
+        return part.ranked[0] if part.ranked else None
+    about = [h for h in part.ranked if mentioned(part.side, _context(h, evidence))]
+    alone = [h for h in about if mentioned(part.side, h.chunk.text)]
+    return (alone or about or [None])[0]
+
+
+def _context(hit, evidence: Evidence) -> str:
+    return f"{hit.chunk.anchor.replace('-', ' ')} {evidence.passage_of(hit).text}"
+
+
+def _add(chosen: list, hit) -> None:
+    if all(hit.chunk.id != c.chunk.id for c in chosen):
+        chosen.append(hit)
+
+
+def _document_order(hit) -> tuple[str, int]:
+    return (hit.chunk.source_id, hit.chunk.position)

@@ -1,0 +1,198 @@
+"""When to answer, when to say the corpus does not say, and when a premise is unsupported.
+
+Every check looks at what the question asks and at the sentences retrieved for it, never at
+the corpus's whole vocabulary, so no check weakens as documents are added. Each returns a
+`Check` naming itself and the value it measured, so a refusal can always say why.
+
+Thresholds are few and named; see `calibration.py` for the data each was set on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot import messages
+from bot.evidence import Evidence
+from bot.intent import DATE, QUANTITY, Intent
+from bot.names import Name, mentioned
+from bot.question import QuestionProfile
+from bot.text import STOPWORDS, content_terms, normalize, numbers_in, stem, tokens
+from index.records import ScoredChunk
+
+# Cosine similarity (question vs. its best sentence, as stored with title and section) below
+# which the corpus is taken not to speak to the question at all. See calibration.py.
+MIN_RELEVANCE = 0.20
+# A word of the question "is met" by a sentence when the sentence has the word (stemmed) or
+# one whose embedding is at least this close (a paraphrase: "carmakers" ~ "automakers").
+WORD_MATCH = 0.62
+# Share of a question's topic words a sentence must meet to answer a quantity question with
+# words rather than a figure, or to support a presupposed clause.
+TOPIC_MET = 0.5
+# A presupposed clause ("why did X overtake Y?") is taken as stated when one chosen sentence
+# meets at least this share of its words: a false premise usually differs in its verb.
+PREMISE_MET = 0.7
+NAMES_IN = 8  # a named thing must appear among this many best sentences (or their passages)
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
+# Words that frame a question about a source rather than say what it is about.
+_FRAME = frozenset(
+    stem(w) for w in ["doc", "document", "corpus", "text", "report", "say", "says", "mention"]
+)
+
+# word -> every content word of the sentences -> best cosine similarity
+WordSimilarity = Callable[[str, Sequence[str]], float]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One decision and the value it turned on."""
+
+    name: str
+    value: str
+    passed: bool
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Go on, answer with a note, stop with a message, or go on flagging the premise."""
+
+    final: bool = False
+    message: str = ""
+    premise_rejected: bool = False
+    lacks: str = ""  # "date" or "figure": the answer says what the corpus gives instead
+    check: Check | None = None
+
+    @property
+    def reason(self) -> str:
+        return str(self.check) if self.check else ""
+
+    @staticmethod
+    def proceed(check: Check | None = None) -> Verdict:
+        return Verdict(check=check)
+
+    @staticmethod
+    def stop(message: str, check: Check) -> Verdict:
+        return Verdict(final=True, message=message, check=check)
+
+
+def before_retrieval(prof: QuestionProfile, query: str) -> Verdict:
+    """Messages that need no search: greetings, thanks, unreadable input, bare instructions."""
+    if prof.greeting:
+        return Verdict.stop(messages.GREETING, Check("small_talk", "greeting", False))
+    if prof.thanks:
+        return Verdict.stop(messages.THANKS, Check("small_talk", "thanks", False))
+    if not prof.readable:
+        return Verdict.stop(messages.UNREADABLE, Check("readable", "no words", False))
+    if not content_terms(query):
+        if prof.injection:
+            return Verdict.stop(messages.INJECTION, Check("injection", "instructions only", False))
+        return Verdict.stop(messages.UNREADABLE, Check("readable", "no content words", False))
+    return Verdict.proceed()
+
+
+def after_retrieval(query: str, intent: Intent, evidence: Evidence) -> Verdict:
+    """Does the corpus speak to this question at all, and to the things it names?"""
+    best = evidence.best
+    if best is None:
+        return Verdict.stop(messages.NOT_COVERED, Check("retrieved", "no sentences", False))
+    broad = (intent.wants_summary and not evidence.names) or intent.section is not None
+    if best.dense < MIN_RELEVANCE and not broad:
+        message = messages.NOT_COVERED if len(tokens(query)) > 2 else messages.UNCLEAR
+        value = f"best similarity {best.dense:.2f} < {MIN_RELEVANCE}"
+        return Verdict.stop(message, Check("relevance", value, False))
+    seen = _evidence_text(evidence)
+    missing = [n.name for n in evidence.names if not mentioned(n, seen)]
+    if missing:
+        check = Check("named_things", f"not in the retrieved passages: {', '.join(missing)}", False)
+        return Verdict.stop(messages.NOT_MENTIONED, check)
+    figures = set(numbers_in(seen))
+    unknown = [n for n in numbers_in(query) if not _known_figure(n, figures)]
+    if unknown:
+        check = Check("figures", f"not in the retrieved passages: {', '.join(unknown)}", False)
+        return Verdict.stop(messages.NO_SUCH_FIGURE, check)
+    return Verdict.proceed(Check("relevance", f"best similarity {best.dense:.2f}", True))
+
+
+def after_selection(
+    query: str,
+    intent: Intent,
+    chosen: Sequence[ScoredChunk],
+    names: Sequence[Name],
+    similarity: WordSimilarity,
+) -> Verdict:
+    """Does the answer carry what the question asks for (a date, a figure), and is the
+    premise of a why/now-that question stated by the corpus?"""
+    texts = [h.chunk.text for h in chosen]
+    dated = [t for t in texts if _YEAR.search(t) and all(mentioned(n, t) for n in names)]
+    if intent.asks_for == DATE and not dated:
+        return Verdict(
+            final=True,
+            message=messages.NO_DATE,
+            lacks="date",
+            check=Check("answer_type", "a date was asked for; no chosen sentence has one", False),
+        )
+    if intent.asks_for == QUANTITY and not any(numbers_in(t) for t in texts):
+        met = topic_met(query, texts[:1], names, similarity)
+        value = f"no figure in the chosen sentences; topic words met {met:.2f}"
+        if met < TOPIC_MET:
+            return Verdict(
+                final=True,
+                message=messages.NO_FIGURE,
+                lacks="figure",
+                check=Check("answer_type", f"{value} < {TOPIC_MET}", False),
+            )
+        return Verdict(lacks="figure", check=Check("answer_type", value, True))
+    if intent.presupposition:
+        best = max(
+            (topic_met(intent.presupposition, [t], names, similarity) for t in texts), default=0.0
+        )
+        check = Check("premise", f"presupposed clause met {best:.2f}", best >= PREMISE_MET)
+        if not check.passed:
+            return Verdict(premise_rejected=True, check=check)
+        return Verdict.proceed(check)
+    return Verdict.proceed()
+
+
+def topic_words(query: str, names: Sequence[Name]) -> list[str]:
+    """The question's content words other than the names it asks about and its framing."""
+    name_stems = {stem(t) for n in names for f in n.forms for t in tokens(f)}
+    words = dict.fromkeys(content_terms(query))
+    return [w for w in words if w not in name_stems and w not in _FRAME and not w.isdigit()]
+
+
+def topic_met(
+    query: str, texts: Sequence[str], names: Sequence[Name], similarity: WordSimilarity
+) -> float:
+    """Share of the question's topic words that the texts meet, directly or by a close word."""
+    topic = topic_words(query, names)
+    if not topic:
+        return 1.0
+    have = set(content_terms(" ".join(texts)))
+    words = sorted({t for t in tokens(" ".join(texts)) if len(t) > 2 and t not in STOPWORDS})
+    met = 0
+    for term in topic:
+        if (
+            term in have
+            or any(p in have for p in term.split("-") if len(p) > 2)
+            or words
+            and similarity(term, words) >= WORD_MATCH
+        ):
+            met += 1
+    return met / len(topic)
+
+
+def _evidence_text(evidence: Evidence) -> str:
+    """The best sentences and the passages that hold them: what a named thing must be in."""
+    hits = evidence.pool()[:NAMES_IN]
+    texts = {evidence.passage_of(h).text: None for h in hits}
+    labels = {f"{h.chunk.title} {h.chunk.anchor.replace('-', ' ')}": None for h in hits}
+    return "\n".join([*texts, *labels])
+
+
+def _known_figure(number: str, figures: set[str]) -> bool:
+    bare = {f.rstrip("%") for f in figures}
+    return number in figures or number.rstrip("%") in bare or normalize(number) in figures

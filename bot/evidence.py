@@ -1,0 +1,159 @@
+"""Evidence for a question: the corpus sentences closest to it, to each of its parts, and to
+each side of a comparison. Sentences come from the index with their stored vectors' scores,
+so nothing about the corpus is embedded while answering; only the question is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.intent import END, Intent
+from bot.names import Name, asked_names, mentioned
+from index.chunking import section_label
+from index.records import ScoredChunk
+
+# Sentences of the section a question points at ("per the conclusion") gain this much; a
+# question that names a part of a document is mostly asking about that part.
+SECTION_BONUS = 0.1
+# A sentence that mentions (itself or by its section) every name the question asks about
+# gains this much over one that mentions none. See calibration.py.
+NAME_BONUS = 0.1
+SENTENCES_K = 12  # sentences read for the whole question
+PART_K = 4  # ...and for each part or side
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a question answered on its own: a sub-question or a side of a comparison."""
+
+    query: str
+    side: Name | None  # the side a comparison part is about
+    ranked: tuple[ScoredChunk, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Sentences for the whole question, best first, and for each of its parts."""
+
+    query: str
+    names: tuple[Name, ...]
+    ranked: tuple[ScoredChunk, ...]
+    parts: tuple[Part, ...] = ()
+    passages: dict[str, Any] = field(default_factory=dict)  # passage id -> the passage Chunk
+    # sentences from a section about another place than the ones asked about: as extras they
+    # would read as an answer about the asked place
+    elsewhere: frozenset[str] = frozenset()
+
+    @property
+    def best(self) -> ScoredChunk | None:
+        return self.ranked[0] if self.ranked else None
+
+    def pool(self) -> list[ScoredChunk]:
+        """Every sentence found, once, best-scored first."""
+        seen: dict[str, ScoredChunk] = {}
+        for hit in (*self.ranked, *(h for p in self.parts for h in p.ranked)):
+            if hit.chunk.id not in seen or seen[hit.chunk.id].score < hit.score:
+                seen[hit.chunk.id] = hit
+        return sorted(seen.values(), key=lambda h: -h.score)
+
+    def passage_of(self, hit: ScoredChunk) -> Any:
+        """The passage that holds a sentence (the sentence itself when none is stored)."""
+        return self.passages.get(hit.chunk.parent or "", hit.chunk)
+
+
+def gather(retriever: Any, query: str, intent: Intent, entities: Sequence[Any]) -> Evidence:
+    """Search sentences for the question, its parts, and the sides it compares."""
+    names = asked_names(query, entities)
+    query = search_text(query, names)
+    ranked = _favour_names(retriever.search_sentences(query, k=SENTENCES_K), names, entities)
+    if intent.section and ranked:
+        ranked = _favour_section(retriever, query, ranked, intent.section)
+    parts = []
+    for p in intent.parts:
+        found = retriever.search_sentences(p, k=PART_K)
+        parts.append(Part(p, None, _favour_names(found, asked_names(p, entities), entities)))
+    for side, others in comparison_sides(names):
+        side_query = without(query, others)
+        found = _favour_names(retriever.search_sentences(side_query, k=PART_K), [side], entities)
+        parts.append(Part(side_query, side, found))
+    found = [*ranked, *(h for p in parts for h in p.ranked)]
+    passages = {h.chunk.parent: retriever.passage(h.chunk.parent) for h in found if h.chunk.parent}
+    passages = {pid: chunk for pid, chunk in passages.items() if chunk is not None}
+    elsewhere = _elsewhere(found, names, entities)
+    return Evidence(query, names, tuple(ranked), tuple(parts), passages, elsewhere)
+
+
+def _favour_names(hits: Sequence[ScoredChunk], names: Sequence[Name], entities) -> tuple:
+    """Sentences about the things the question names gain up to NAME_BONUS: a sentence on
+    another country's policy is a worse answer than one on the asked country's."""
+    if not names:
+        return tuple(hits)
+    out = []
+    for hit in hits:
+        about = f"{hit.chunk.text} {section_label(hit.chunk.anchor)}"
+        share = sum(mentioned(n, about) for n in names) / len(names)
+        out.append(replace(hit, score=round(hit.score + NAME_BONUS * share, 6)))
+    return tuple(sorted(out, key=lambda h: -h.score))
+
+
+def section_places(anchor: str, entities) -> set[str]:
+    """Places a section's anchor names ("us-eu-responses" -> United States, Europe)."""
+    label = section_label(anchor)
+    found = asked_names(label.title(), entities) + asked_names(label.upper(), entities)
+    return {n.name for n in found if n.kind == "place"}
+
+
+def _elsewhere(hits: Sequence[ScoredChunk], names: Sequence[Name], entities) -> frozenset[str]:
+    places = {n.name for n in names if n.kind == "place"}
+    if not places:
+        return frozenset()
+    out = set()
+    for hit in hits:
+        here = section_places(hit.chunk.anchor, entities)
+        if here and not here & places:
+            out.add(hit.chunk.id)
+    return frozenset(out)
+
+
+def _favour_section(retriever: Any, query: str, ranked, section: str) -> tuple:
+    """Rank the sentences of the pointed-at section (of the best document) higher."""
+    source = ranked[0].chunk.source_id
+    anchors = retriever.sections(source)
+    if not anchors:
+        return ranked
+    anchor = anchors[-1] if section == END else anchors[0]
+    inside = retriever.search_sentences(
+        query, k=SENTENCES_K, where={"source_id": source, "anchor": anchor}
+    )
+    boosted = {h.chunk.id: replace(h, score=h.score + SECTION_BONUS) for h in inside}
+    merged = {h.chunk.id: h for h in ranked} | boosted
+    return tuple(sorted(merged.values(), key=lambda h: -h.score)[:SENTENCES_K])
+
+
+def search_text(query: str, names: Sequence[Name]) -> str:
+    """The query plus the usual name of anything it calls otherwise ("Brussels" -> Europe)."""
+    extra = [n.name for n in names if n.kind != "name" and not mentioned(n.name_only, query)]
+    return f"{query} ({', '.join(extra)})" if extra else query
+
+
+def comparison_sides(names: Sequence[Name]) -> list[tuple[Name, list[Name]]]:
+    """Each side of a comparison with the other sides: the largest group of names of one kind."""
+    groups: dict[str, list[Name]] = {}
+    for name in names:
+        groups.setdefault(name.kind, []).append(name)
+    sides = max(groups.values(), key=len, default=[])
+    if len(sides) < 2:
+        return []
+    return [(side, [o for o in sides if o != side]) for side in sides[:4]]
+
+
+def without(query: str, names: Sequence[Name]) -> str:
+    """The query with the given names taken out (one side of a comparison)."""
+    for name in names:
+        forms = sorted(name.forms, key=len, reverse=True)
+        pattern = r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")(?:'s|’s)?\b"
+        query = re.sub(pattern, " ", query, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", query).strip()

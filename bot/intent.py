@@ -1,0 +1,114 @@
+"""What a question asks for, read from its grammar rather than its topic.
+
+These are properties of English questions, not of the corpus: "when" asks for a date, "how
+many" for a figure, "which ... and what ..." has two parts, "why X?" presupposes X. Nothing
+here names a country, company or battery term, so it holds for any document the corpus gains.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.text import content_terms, tokens
+
+# The kinds of answer a question can demand that a sentence either carries or does not.
+DATE, QUANTITY = "date", "quantity"
+
+_DATE = re.compile(
+    r"(?:^|[,;:\-–—]\s*|\b(?:and|so|but|or)\s+)(?:since |until |by )?when\b(?! it comes)"
+    r"|\b(?:what|which)\s+(?:year|date|month|decade)s?\b|\bhow long ago\b|\bin what year\b",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"\bhow (?:many|much)\b"
+    r"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){0,4} (?:share|percentage|percent|"
+    r"proportion|fraction|rate|amount|revenue|sales|price|valuation|figure|number|volume|"
+    r"tonnage|gwh|twh)s?\b"
+    r"|%|\bpercent(?:age)?\b",
+    re.IGNORECASE,
+)
+_LIST = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:\w+(?:ies|s))\b|\blist\b|\bname (?:the|some|all|a few)\b"
+    r"|\bbullets?\b|\bthink there (?:were|are) \d\b|\b(?:two|three|four|five|several|main|key)\s+"
+    r"(?:[\w-]+\s+)?\w+s\b",
+    re.IGNORECASE,
+)
+_SUMMARY = re.compile(
+    r"\b(?:summar(?:y|ise|ize|ising|izing)|tl;?dr|overview|gist|recap|rundown|key points|"
+    r"main points|the whole thing|big picture|in a nutshell)\b",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(
+    r"\b(?:compare[sd]?|comparison|differ(?:s|ent|ence|ences)?|versus|vs\.?|contrast|"
+    r"each (?:one|of)|both|stack up|against)\b",
+    re.IGNORECASE,
+)
+# "why X?" / "now that X, ..." take X as given; the corpus must say X before X is explained.
+_PRESUPPOSING = re.compile(
+    r"^(?:why|how come|now that|given that|since|seeing as)\b\s*(?:(?:did|does|do|is|are|was|"
+    r"were|has|have|had)\s+)?(.+?)(?:,\s*(?:is|are|does|do|will|what|how|why|which)\b.*)?[?.!]*$",
+    re.IGNORECASE,
+)
+# Parts of a multi-part question: "X? And Y", "X, and which Y", "X; Y", "X and also Y".
+_PARTS = re.compile(
+    r"\?\s+|;\s+|,?\s+and\s+(?=(?:also\s+)?(?:which|what|how|where|who|why|when)\b)|,\s+(?=(?:"
+    r"which|what|how|where|who|why|when)\b)",
+    re.IGNORECASE,
+)
+# A question may point at a part of the document rather than a topic ("per the conclusion").
+_DOCUMENT_END = re.compile(
+    r"\b(?:conclu(?:sion|ding|des)|closing|wrap[- ]?up|final (?:section|part|paragraph|thoughts|"
+    r"words)|last (?:section|part|paragraph|bit)|(?:at|in|towards?) the end|bottom line)\b",
+    re.IGNORECASE,
+)
+_DOCUMENT_START = re.compile(
+    r"\b(?:intro(?:duction)?|opening (?:section|part|paragraph|lines?)|first (?:section|part|"
+    r"paragraph)|at the (?:start|top|beginning))\b",
+    re.IGNORECASE,
+)
+END, START = "end", "start"
+MIN_PART_TERMS = 2  # a fragment with fewer content words ("is there a number?") is no part
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The shape of answer a question wants."""
+
+    asks_for: str | None  # DATE, QUANTITY, or None for anything else
+    wants_list: bool
+    wants_summary: bool
+    wants_comparison: bool
+    presupposition: str | None  # the clause a why/now-that question takes as given
+    parts: tuple[str, ...]  # sub-questions of a multi-part question (empty when only one)
+    section: str | None = None  # END or START when the question points at that part
+
+    @property
+    def wants_many(self) -> bool:
+        """Lists, summaries, comparisons and multi-part questions need several sentences."""
+        return self.wants_list or self.wants_summary or self.wants_comparison or bool(self.parts)
+
+
+def read_intent(question: str) -> Intent:
+    """Classify a cleaned question by what it asks for."""
+    text = question.strip()
+    parts = tuple(p.strip(" ,?") for p in _PARTS.split(text) if p and p.strip(" ,?"))
+    parts = tuple(p for p in parts if len(content_terms(p)) >= MIN_PART_TERMS)
+    presupposition = None
+    match = _PRESUPPOSING.match(text)
+    if match and len(tokens(match.group(1))) >= 3:
+        presupposition = match.group(1).strip()
+    asks_for = DATE if _DATE.search(text) else QUANTITY if _QUANTITY.search(text) else None
+    return Intent(
+        asks_for=asks_for,
+        wants_list=bool(_LIST.search(text)),
+        wants_summary=bool(_SUMMARY.search(text)),
+        wants_comparison=bool(_COMPARE.search(text)),
+        presupposition=presupposition,
+        parts=parts if len(parts) > 1 else (),
+        section=END
+        if _DOCUMENT_END.search(text)
+        else START
+        if _DOCUMENT_START.search(text)
+        else None,
+    )

@@ -1,0 +1,83 @@
+"""The named things a question asks about: gazetteer entities where the gazetteer knows them,
+and otherwise the capitalised words of the question itself, so a document the gazetteer has
+never heard of ("What is Tsingshan?") is asked about in the same way as one it knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.text import QUESTION_WORDS, STOPWORDS, normalize
+from corpus.entities import Entity, find_entities
+
+PLACE_KINDS = {"country": "place", "region": "place"}  # either can stand beside the other
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A named thing of a question and every form under which a text may mention it."""
+
+    name: str
+    kind: str  # "place", "company", ... from the gazetteer; "name" when it does not know it
+    forms: tuple[str, ...]
+
+    @property
+    def name_only(self) -> Name:
+        """The same thing under its usual name alone."""
+        return Name(self.name, self.kind, (self.name,))
+
+
+def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
+    """Gazetteer entities named in the question, then its other capitalised words."""
+    found = find_entities(question, entities)
+    names = [
+        Name(e.name, PLACE_KINDS.get(e.type, e.type), (e.name, *e.aliases, *e.case_sensitive))
+        for e in found
+    ]
+    covered = " ".join(f for n in names for f in n.forms).lower()
+    text = normalize(question)
+    for match in _CAPITALISED.finditer(text):
+        span = re.sub(r"(?:'s|’s)$", "", match.group(0).strip(".-’'"))
+        words = span.split()
+        if words and _sentence_initial(text, match.start()) and not _acronym(words[0]):
+            words = words[1:]  # capitalised because it opens a sentence, not because a name
+        while words and _common(words[0]):
+            words = words[1:]
+        span = " ".join(words)
+        if not span or _common(span) or span.lower() in covered or len(span) < 2:
+            continue
+        if any(
+            span.lower() == f.lower()
+            for e in find_entities(span, entities)
+            for f in (e.name, *e.aliases)
+        ):
+            continue  # a form of a gazetteer entity already listed
+        names.append(Name(span, "name", (span,)))
+    return tuple(names)
+
+
+def mentioned(name: Name, text: str) -> bool:
+    """True when the text mentions the name under any of its forms (whole words, any case)."""
+    folded = normalize(text).replace("’", "'")
+    for form in name.forms:
+        words = [re.escape(w) for w in re.split(r"[\s-]+", normalize(form).replace("’", "'"))]
+        if re.search(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)", folded, re.IGNORECASE):
+            return True
+    return False
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".?!:;\"'(-–—"
+
+
+def _acronym(word: str) -> bool:
+    return sum(c.isupper() for c in word) >= 2
+
+
+def _common(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in STOPWORDS or lowered in QUESTION_WORDS or lowered in {"i", "ok", "okay"}
