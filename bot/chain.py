@@ -30,6 +30,13 @@ from corpus.entities import Entity
 from index.records import Chunk, ScoredChunk
 
 log = logging.getLogger(__name__)
+# Words that ask for a summary and its format rather than name its topic.
+SUMMARY_FRAME = frozenset(
+    content_terms(
+        "summary summarize summarise overview gist recap rundown tldr quick short brief few "
+        "bullet bullets points key main whole thing everything doc document give"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,13 @@ class AnswerChain:
         return cls(
             retriever,
             entities,
-            ChainConfig(settings.top_k, chosen, settings.min_retrieval_score),
+            ChainConfig(
+                settings.top_k,
+                chosen,
+                settings.min_retrieval_score
+                if settings.min_retrieval_score is not None
+                else decide.MIN_RELEVANCE,
+            ),
             llm,
             version,
         )
@@ -150,7 +163,9 @@ class AnswerChain:
     def _respond(
         self, query: Query, evidence: Evidence, history: Sequence[Turn], timings: dict
     ) -> Answer:
-        verdict = decide.after_retrieval(query.rewritten, query.intent, evidence)
+        verdict = decide.after_retrieval(
+            query.rewritten, query.intent, evidence, self.config.min_dense
+        )
         if verdict.final:
             return self._stop(query, verdict, evidence)
         draft = self._draft(query, evidence)
@@ -187,8 +202,7 @@ class AnswerChain:
         no topic beyond summarising, else those its best sentences come from."""
         best = evidence.ranked[0].chunk
         topical = decide.topic_words(query.rewritten, evidence.names)
-        summary_words = set(content_terms("summary summarize summarise overview gist recap"))
-        topical = [w for w in topical if w not in summary_words]
+        topical = [w for w in topical if w not in SUMMARY_FRAME]
         if topical or evidence.names:
             wanted = list(dict.fromkeys(h.chunk.anchor for h in evidence.ranked[:4]))
         else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.evidence import Evidence, Part
 from bot.intent import Intent
 from bot.names import mentioned
+from index.records import ScoredChunk
 
 # A further sentence joins the answer when its score is within this much of the best one's
 # (scores are cosine similarity plus a keyword share, see index.retrieve); questions that want
@@ -65,8 +66,12 @@ def summarise(evidence: Evidence, sections: Sequence[Sequence]) -> Draft:
     picks = []
     for sentences in sections[:SUMMARY_SECTIONS]:
         found = [scores[s.id] for s in sentences if s.id in scores]
-        picks.append(max(found, key=lambda h: h.score) if found else sentences[0])
+        picks.append(max(found, key=lambda h: h.score) if found else _unscored(sentences[0]))
     return Draft(tuple(picks), bullets=True)
+
+
+def _unscored(unit) -> ScoredChunk:
+    return ScoredChunk(chunk=unit, score=0.0, dense=0.0, keyword=0.0)
 
 
 def _part_pick(part: Part, evidence: Evidence):

@@ -19,6 +19,7 @@ from bot.intent import DATE, QUANTITY, Intent
 from bot.names import Name, mentioned
 from bot.question import QuestionProfile
 from bot.text import STOPWORDS, content_terms, normalize, numbers_in, stem, tokens
+from index.chunking import section_label
 from index.records import ScoredChunk
 
 # Cosine similarity (question vs. its best sentence, as stored with title and section) below
@@ -94,15 +95,17 @@ def before_retrieval(prof: QuestionProfile, query: str) -> Verdict:
     return Verdict.proceed()
 
 
-def after_retrieval(query: str, intent: Intent, evidence: Evidence) -> Verdict:
+def after_retrieval(
+    query: str, intent: Intent, evidence: Evidence, min_relevance: float = MIN_RELEVANCE
+) -> Verdict:
     """Does the corpus speak to this question at all, and to the things it names?"""
     best = evidence.best
     if best is None:
         return Verdict.stop(messages.NOT_COVERED, Check("retrieved", "no sentences", False))
     broad = (intent.wants_summary and not evidence.names) or intent.section is not None
-    if best.dense < MIN_RELEVANCE and not broad:
+    if best.dense < min_relevance and not broad:
         message = messages.NOT_COVERED if len(tokens(query)) > 2 else messages.UNCLEAR
-        value = f"best similarity {best.dense:.2f} < {MIN_RELEVANCE}"
+        value = f"best similarity {best.dense:.2f} < {min_relevance}"
         return Verdict.stop(message, Check("relevance", value, False))
     seen = _evidence_text(evidence)
     missing = [n.name for n in evidence.names if not mentioned(n, seen)]
@@ -136,8 +139,8 @@ def after_selection(
             check=Check("answer_type", "a date was asked for; no chosen sentence has one", False),
         )
     if intent.asks_for == QUANTITY and not any(numbers_in(t) for t in texts):
-        met = topic_met(query, texts[:1], names, similarity)
-        value = f"no figure in the chosen sentences; topic words met {met:.2f}"
+        met = topic_met(intent.measured or query, texts[:1], names, similarity)
+        value = f"no figure in the chosen sentences; measured words met {met:.2f}"
         if met < TOPIC_MET:
             return Verdict(
                 final=True,
@@ -147,8 +150,15 @@ def after_selection(
             )
         return Verdict(lacks="figure", check=Check("answer_type", value, True))
     if intent.presupposition:
+        # the clause's own names must be what the supporting sentence is about
+        clause_names = [n for n in names if mentioned(n, intent.presupposition)]
+        about = [
+            t
+            for h, t in zip(chosen, texts, strict=True)
+            if all(mentioned(n, f"{t} {section_label(h.chunk.anchor)}") for n in clause_names)
+        ]
         best = max(
-            (topic_met(intent.presupposition, [t], names, similarity) for t in texts), default=0.0
+            (topic_met(intent.presupposition, [t], names, similarity) for t in about), default=0.0
         )
         check = Check("premise", f"presupposed clause met {best:.2f}", best >= PREMISE_MET)
         if not check.passed:

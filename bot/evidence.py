@@ -87,14 +87,17 @@ def gather(retriever: Any, query: str, intent: Intent, entities: Sequence[Any]) 
 
 
 def _favour_names(hits: Sequence[ScoredChunk], names: Sequence[Name], entities) -> tuple:
-    """Sentences about the things the question names gain up to NAME_BONUS: a sentence on
-    another country's policy is a worse answer than one on the asked country's."""
+    """Sentences about the things the question names gain up to NAME_BONUS (half of it when
+    only their section names them): a sentence on another country's policy is a worse answer
+    than one on the asked country's."""
     if not names:
         return tuple(hits)
     out = []
     for hit in hits:
-        about = f"{hit.chunk.text} {section_label(hit.chunk.anchor)}"
-        share = sum(mentioned(n, about) for n in names) / len(names)
+        label = section_label(hit.chunk.anchor)
+        share = sum(
+            1.0 if mentioned(n, hit.chunk.text) else 0.5 * mentioned(n, label) for n in names
+        ) / len(names)
         out.append(replace(hit, score=round(hit.score + NAME_BONUS * share, 6)))
     return tuple(sorted(out, key=lambda h: -h.score))
 

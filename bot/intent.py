@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import content_terms, tokens
+from bot.text import STOPWORDS, content_terms, tokens
 
 # The kinds of answer a question can demand that a sentence either carries or does not.
 DATE, QUANTITY = "date", "quantity"
@@ -46,7 +46,7 @@ _COMPARE = re.compile(
 )
 # "why X?" / "now that X, ..." take X as given; the corpus must say X before X is explained.
 _PRESUPPOSING = re.compile(
-    r"^(?:why|how come|now that|given that|since|seeing as)\b\s*(?:(?:did|does|do|is|are|was|"
+    r"^(?:why|how come|how did|now that|given that|since|seeing as)\b\s*(?:(?:did|does|do|is|are|was|"
     r"were|has|have|had)\s+)?(.+?)(?:,\s*(?:is|are|does|do|will|what|how|why|which)\b.*)?[?.!]*$",
     re.IGNORECASE,
 )
@@ -68,6 +68,12 @@ _DOCUMENT_START = re.compile(
     re.IGNORECASE,
 )
 END, START = "end", "start"
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s*){1,4})", re.I)
+_QUANTITY_NOUN = re.compile(
+    r"((?:[\w'’-]+\s+){0,2}(?:share|percentage|percent|proportion|fraction|rate|amount|revenue|"
+    r"sales|price|valuation|figure|number|volume|tonnage|gwh|twh)s?\b)",
+    re.IGNORECASE,
+)
 MIN_PART_TERMS = 2  # a fragment with fewer content words ("is there a number?") is no part
 
 
@@ -82,11 +88,27 @@ class Intent:
     presupposition: str | None  # the clause a why/now-that question takes as given
     parts: tuple[str, ...]  # sub-questions of a multi-part question (empty when only one)
     section: str | None = None  # END or START when the question points at that part
+    measured: str = ""  # what a quantity question measures ("people" in "how many people")
 
     @property
     def wants_many(self) -> bool:
         """Lists, summaries, comparisons and multi-part questions need several sentences."""
         return self.wants_list or self.wants_summary or self.wants_comparison or bool(self.parts)
+
+
+def _measured(text: str) -> str:
+    """The words naming what a quantity question measures ("how many people work..." ->
+    "people work"): the words after "how many", up to the first function word."""
+    match = _HOW_MANY.search(text)
+    if match:
+        words = []
+        for word in match.group(1).split():
+            if word.lower() in STOPWORDS:
+                break
+            words.append(word)
+        return " ".join(words)
+    match = _QUANTITY_NOUN.search(text)
+    return match.group(1).strip() if match else ""
 
 
 def read_intent(question: str) -> Intent:

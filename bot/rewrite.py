@@ -174,8 +174,11 @@ def rewrite(question: str, history: Sequence[Turn], known: Sequence[Entity]) -> 
     """The standalone retrieval query for `question`, given the thread so far."""
     standalone: list[str] = []
     seen: list[Turn] = []
-    for turn in history:
+    for i, turn in enumerate(history):
         if turn.role == "user":
+            reply = history[i + 1] if i + 1 < len(history) else None
+            if reply is not None and reply.role == "assistant" and is_refusal(reply.text):
+                continue  # a refused question is not the thread's subject
             standalone.append(rewrite_one(turn.text, standalone, seen, known))
         seen.append(turn)
     return rewrite_one(question, standalone, history, known)

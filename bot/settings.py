@@ -40,8 +40,9 @@ class Settings(BaseSettings):
     top_k: int = 5
     chunk_sentences: int = 3
     chunk_overlap: int = 1
-    # abstain when the nearest corpus sentence is less similar than this (cosine)
-    min_retrieval_score: float = 0.40
+    # Below this similarity of the best sentence the bot says the corpus doesn't cover a
+    # question; unset, the calibrated default of bot.decide.MIN_RELEVANCE applies.
+    min_retrieval_score: float | None = None
 
     # Generation
     generator: Literal["extractive", "llm"] = "extractive"

@@ -112,7 +112,14 @@ def test_document_chunks_cover_every_sentence_with_overlap() -> None:
     assert {c.kind for c in chunks} == {"passage"}
     assert chunks[0].id == chunk_id("d", chunks[0].text)
     units = [c for c in everything if c.kind == "sentence"]
-    assert [u.text for u in units] == ["A one.", "B two.", "C three.", "D four.", "E five.", "F six."]
+    assert [u.text for u in units] == [
+        "A one.",
+        "B two.",
+        "C three.",
+        "D four.",
+        "E five.",
+        "F six.",
+    ]
     # each sentence cites the first passage that holds it, and its id differs from a passage's
     assert [u.parent for u in units] == [chunks[i].id for i in (0, 0, 0, 1, 1, 2)]
     assert units[-1].id != chunks[-1].id and units[-1].text == chunks[-1].text

@@ -9,7 +9,7 @@ from index.build import build_index
 from index.langchain_retriever import HybridLangChainRetriever
 from index.retrieve import HybridRetriever
 
-MIN_RETRIEVAL_SCORE = 0.30  # below Settings.min_retrieval_score, where the chain abstains
+MIN_RETRIEVAL_SCORE = 0.30  # passage-level retrieval confidence that separates the cases below
 
 
 @pytest.fixture(

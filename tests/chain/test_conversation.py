@@ -1,0 +1,74 @@
+"""A chat as a team member has it, through the public AnswerChain.answer: small talk, "and
+europe?", a refusal followed by a new question, and answers that lead with the answer."""
+
+from __future__ import annotations
+
+from bot import messages
+from bot.records import Answer, Turn
+
+
+def turns(*pairs: tuple[str, Answer]) -> list[Turn]:
+    history: list[Turn] = []
+    for question, answer in pairs:
+        history += [Turn("user", question), Turn("assistant", answer.text)]
+    return history
+
+
+def test_thanks_gets_a_short_reply_not_a_refusal(chain):
+    first = "Which companies lead South Korea's battery industry?"
+    answer = chain.answer(first)
+    for text in ("thanks!", "ok thanks", "cheers"):
+        reply = chain.answer(text, turns((first, answer)))
+        assert reply.text == messages.THANKS
+        assert not reply.text.startswith(messages.NOT_COVERED)
+
+
+def test_and_europe_follows_the_subject_of_the_previous_question(chain):
+    first = "How is the US responding to Asia's lead?"
+    us = chain.answer(first)
+    assert "Inflation Reduction Act" in us.text
+    europe = chain.answer("and europe?", turns((first, us)))
+    assert "Europe" in europe.rewritten_query
+    assert "European Battery Alliance" in europe.text
+    assert europe.text.split(" [")[0] != us.text.split(" [")[0], "the US answer again"
+
+
+def test_a_refusal_never_feeds_the_next_question(chain):
+    refused_q = "What was CATL's revenue in 2023?"
+    refused = chain.answer(refused_q)
+    assert refused.abstained
+    follow = "Which country makes the most batteries?"
+    answer = chain.answer(follow, turns((refused_q, refused)))
+    assert not answer.abstained
+    assert answer.rewritten_query == follow
+    assert "China" in answer.text
+
+
+def test_why_after_an_answer_asks_about_the_previous_subject(chain):
+    first = "What have South Korean battery firms set up with automakers?"
+    answer = chain.answer(first)
+    why = chain.answer("why?", turns((first, answer)))
+    assert first.rstrip("?") in why.rewritten_query
+    assert "trade barriers" in why.text
+
+
+def test_the_overview_sentence_does_not_lead_a_specific_answer(chain):
+    answer = chain.answer("What does Japan's battery strategy emphasize?")
+    assert answer.text.startswith("Japan’s strategy emphasizes quality and reliability")
+    assert "Asia has established itself" not in answer.text
+
+
+def test_a_quick_summary_gets_a_bullet_per_section(chain):
+    answer = chain.answer("can u give me a quick summary of the whole thing in a few bullet points")
+    assert not answer.abstained
+    bullets = [line for line in answer.text.splitlines() if line.startswith("• ")]
+    assert len(bullets) >= 5
+    assert len({c.anchor for c in answer.citations}) >= 5
+
+
+def test_a_refusal_says_which_check_decided_and_its_value(chain):
+    answer = chain.answer("What's the capital of France?")
+    assert answer.abstained
+    assert answer.reason.startswith(("relevance:", "named_things:"))
+    assert any(ch.isdigit() for ch in answer.reason) or "France" in answer.reason
+    assert answer.to_json()["reason"] == answer.reason
