@@ -138,9 +138,14 @@ def after_selection(
             lacks="date",
             check=Check("answer_type", "a date was asked for; no chosen sentence has one", False),
         )
-    if intent.asks_for == QUANTITY and not any(numbers_in(t) for t in texts):
-        met = topic_met(intent.measured or query, texts[:1], names, similarity)
-        value = f"no figure in the chosen sentences; measured words met {met:.2f}"
+    measured = intent.measured or query
+    figures = [t for t in texts if numbers_in(t)]
+    if intent.asks_for == QUANTITY and (
+        not figures or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET
+    ):
+        # no figure of the thing measured: words about it may still answer ("a majority")
+        met = topic_met(measured, texts[:1], names, similarity)
+        value = f"no figure for what is measured; its words met {met:.2f}"
         if met < TOPIC_MET:
             return Verdict(
                 final=True,

@@ -70,7 +70,7 @@ _DOCUMENT_START = re.compile(
 END, START = "end", "start"
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s*){1,4})", re.I)
 _QUANTITY_NOUN = re.compile(
-    r"((?:[\w'’-]+\s+){0,2}(?:share|percentage|percent|proportion|fraction|rate|amount|revenue|"
+    r"((?:[\w'’-]+\s+){0,2}\b(?:share|percentage|percent|proportion|fraction|rate|amount|revenue|"
     r"sales|price|valuation|figure|number|volume|tonnage|gwh|twh)s?\b)",
     re.IGNORECASE,
 )
@@ -128,6 +128,7 @@ def read_intent(question: str) -> Intent:
         wants_comparison=bool(_COMPARE.search(text)),
         presupposition=presupposition,
         parts=parts if len(parts) > 1 else (),
+        measured=_measured(text) if asks_for == QUANTITY else "",
         section=END
         if _DOCUMENT_END.search(text)
         else START

@@ -1,0 +1,98 @@
+"""What a question asks for, from its grammar alone (a table of cases, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intent import DATE, END, QUANTITY, START, read_intent
+from bot.names import asked_names, mentioned
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_for"),
+    [
+        ("When was the European Battery Alliance founded?", DATE),
+        ("what year did the plan start?", DATE),
+        ("Toyota's solid-state battery, when is it launching?", DATE),
+        ("how many GWh does panasonic produce a year?", QUANTITY),
+        ("What was CATL's revenue in 2023?", QUANTITY),
+        ("what tariff rate has the US put on chinese batteries? like 25%?", QUANTITY),
+        ("What is LG Energy Solution's market share?", QUANTITY),
+        ("Which country makes the most batteries?", None),
+        ("What does China operate?", None),  # "operate" holds "rate" but asks for no rate
+        ("What do you know when it comes to cobalt?", None),
+    ],
+)
+def test_the_kind_of_answer_asked_for(question, asks_for):
+    assert read_intent(question).asks_for == asks_for
+
+
+@pytest.mark.parametrize(
+    ("question", "measured"),
+    [
+        ("How many people work in South Korea's battery industry?", "people work"),
+        (
+            "how much of the global production capacity does China hold?",
+            "global production capacity",
+        ),
+        ("What is the average price per kWh of a battery pack?", "the average price"),
+    ],
+)
+def test_what_a_quantity_question_measures(question, measured):
+    assert read_intent(question).measured == measured
+
+
+def test_parts_of_a_multi_part_question():
+    intent = read_intent("Which firms lead Korea's industry, and what batteries do they make?")
+    assert intent.parts == ("Which firms lead Korea's industry", "what batteries do they make")
+    assert intent.wants_many
+    assert read_intent("How big is China's share? Is there a number?").parts == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        (
+            "why did japan end up overtaking china in production capacity?",
+            "japan end up overtaking china in production capacity",
+        ),
+        (
+            "Now that the EU is self-sufficient in batteries, is Asia's lead over?",
+            "the EU is self-sufficient in batteries",
+        ),
+        ("What does Japan focus on?", None),
+    ],
+)
+def test_the_clause_a_question_takes_as_given(question, clause):
+    assert read_intent(question).presupposition == clause
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "summary"),
+    [
+        ("According to the wrap-up, what matters?", END, False),
+        ("In the closing section, what three ingredients?", END, False),
+        ("what does the intro say?", START, False),
+        ("can u give me a quick summary of the whole thing", None, True),
+        ("tl;dr?", None, True),
+    ],
+)
+def test_questions_about_the_document_itself(question, section, summary):
+    intent = read_intent(question)
+    assert intent.section == section and intent.wants_summary is summary
+
+
+def test_names_come_from_the_gazetteer_and_from_capitals(entities):
+    found = asked_names("What is Brussels doing, and what is Tsingshan?", entities)
+    assert [(n.name, n.kind) for n in found] == [("Europe", "place"), ("Tsingshan", "name")]
+    assert asked_names("Quick one - what has the US done?", entities)[0].name == "United States"
+    assert asked_names("Which Chinese firms are named?", entities)[0].name == "China"
+
+
+def test_a_name_is_mentioned_under_any_of_its_forms(entities):
+    seoul = asked_names("What is Seoul doing?", entities)[0]
+    assert mentioned(seoul, "South Korean firms have established joint ventures")
+    assert not mentioned(seoul, "Japanese firms")
+    tsingshan = asked_names("What is Tsingshan?", entities)[0]
+    assert mentioned(tsingshan, "Tsingshan runs smelters.")
+    assert not mentioned(tsingshan, "Tsingshanese")
