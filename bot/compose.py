@@ -51,11 +51,20 @@ def choose(evidence: Evidence, intent: Intent) -> Draft:
     limit = MAX_MANY if intent.wants_many else MAX_SENTENCES
     limit = max(limit, len(chosen))
     gap = GAP_MANY if intent.wants_many else GAP
+    top = evidence.ranked[0].score
     for hit in evidence.ranked:
-        if len(chosen) >= limit or hit.score < evidence.ranked[0].score - gap:
+        if len(chosen) >= limit or hit.score < top - gap:
             break
         if hit.chunk.id not in evidence.elsewhere:
             _add(chosen, hit)
+    if intent.wants_many and len(evidence.names) == 1:
+        # "everything on cobalt": the sentences that name the one thing asked about reach
+        # twice as far as the others
+        for hit in evidence.pool():
+            if len(chosen) >= limit or hit.score < top - 2 * gap:
+                break
+            if mentioned(evidence.names[0], hit.chunk.text):
+                _add(chosen, hit)
     lead, rest = chosen[0], sorted(chosen[1:], key=_document_order)
     return Draft((lead, *rest), bullets=intent.wants_list and len(chosen) >= 3)
 

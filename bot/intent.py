@@ -30,7 +30,7 @@ _QUANTITY = re.compile(
 )
 _LIST = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:\w+(?:ies|s))\b|\blist\b|\bname (?:the|some|all|a few)\b"
-    r"|\bbullets?\b|\bthink there (?:were|are) \d\b|\b(?:two|three|four|five|several|main|key)\s+"
+    r"|\bbullets?\b|\beverything\b|\bfull picture\b|\ball (?:of )?(?:the|that|it)\b|\bthink there (?:were|are) \d\b|\b(?:two|three|four|five|several|main|key)\s+"
     r"(?:[\w-]+\s+)?\w+s\b",
     re.IGNORECASE,
 )
