@@ -138,7 +138,11 @@ def after_selection(
             lacks="date",
             check=Check("answer_type", "a date was asked for; no chosen sentence has one", False),
         )
+    # what is measured; when the question names nothing beyond its subject ("CATL's revenue"),
+    # the quantity itself must be what a sentence speaks of
     measured = intent.measured or query
+    if not topic_words(measured, names):
+        measured = intent.unit or measured
     figures = [t for t in texts if numbers_in(t)]
     if intent.asks_for == QUANTITY and (
         not figures or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET

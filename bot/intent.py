@@ -70,8 +70,9 @@ _DOCUMENT_START = re.compile(
 END, START = "end", "start"
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s*){1,4})", re.I)
 _QUANTITY_NOUN = re.compile(
-    r"((?:[\w'’-]+\s+){0,2}\b(?:share|percentage|percent|proportion|fraction|rate|amount|revenue|"
-    r"sales|price|valuation|figure|number|volume|tonnage|gwh|twh)s?\b)",
+    r"(?P<pre>(?:[\w'’-]+\s+){0,2})\b(?P<unit>share|percentage|percent|proportion|fraction|rate|"
+    r"amount|revenue|sales|price|valuation|figure|number|volume|tonnage|gwh|twh)s?\b"
+    r"(?:\s+(?:of|per|for|on)\s+(?P<post>(?:[\w'’-]+\s*){1,5}))?",
     re.IGNORECASE,
 )
 MIN_PART_TERMS = 2  # a fragment with fewer content words ("is there a number?") is no part
@@ -89,6 +90,7 @@ class Intent:
     parts: tuple[str, ...]  # sub-questions of a multi-part question (empty when only one)
     section: str | None = None  # END or START when the question points at that part
     measured: str = ""  # what a quantity question measures ("people" in "how many people")
+    unit: str = ""  # the quantity it asks for ("revenue", "share"), when it names one
 
     @property
     def wants_many(self) -> bool:
@@ -108,7 +110,15 @@ def _measured(text: str) -> str:
             words.append(word)
         return " ".join(words)
     match = _QUANTITY_NOUN.search(text)
-    return match.group(1).strip() if match else ""
+    if not match:
+        return ""
+    # the unit ("share", "rate") is met by any figure; what it is a share of is the topic
+    return " ".join(f"{match.group('pre') or ''} {match.group('post') or ''}".split())
+
+
+def _unit(text: str) -> str:
+    match = _QUANTITY_NOUN.search(text)
+    return match.group("unit") if match else ""
 
 
 def read_intent(question: str) -> Intent:
@@ -129,6 +139,7 @@ def read_intent(question: str) -> Intent:
         presupposition=presupposition,
         parts=parts if len(parts) > 1 else (),
         measured=_measured(text) if asks_for == QUANTITY else "",
+        unit=_unit(text) if asks_for == QUANTITY else "",
         section=END
         if _DOCUMENT_END.search(text)
         else START

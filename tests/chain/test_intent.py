@@ -35,7 +35,14 @@ def test_the_kind_of_answer_asked_for(question, asks_for):
             "how much of the global production capacity does China hold?",
             "global production capacity",
         ),
-        ("What is the average price per kWh of a battery pack?", "the average price"),
+        (
+            "What is the average price per kWh of a battery pack?",
+            "the average kWh of a battery pack",
+        ),
+        (
+            "What share of the world's facilities does China run?",
+            "What the world's facilities does China",
+        ),
     ],
 )
 def test_what_a_quantity_question_measures(question, measured):
