@@ -29,7 +29,7 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _LIST = re.compile(
-    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:\w+(?:ies|s))\b|\blist\b|\bname (?:the|some|all|a few)\b"
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?!(?:does|is|was|has|its|this|us|thus|yes)\b)\w+(?:ies|s)\b|\blist\b|\bname (?:the|some|all|a few)\b"
     r"|\bbullets?\b|\beverything\b|\bfull picture\b|\ball (?:of )?(?:the|that|it)\b|\bthink there (?:were|are) \d\b|\b(?:two|three|four|five|several|main|key)\s+"
     r"(?:[\w-]+\s+)?\w+s\b",
     re.IGNORECASE,
