@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from bot.settings import Settings
+from evals.formats import FORMATS
 
 NO_DATASET_PROBLEMS = "The dataset has problems; fix these lines and run again:\n{problems}"
 CHAIN_UNAVAILABLE = (
@@ -26,10 +27,28 @@ def eval_group() -> None:
     """Evaluate grounded answers against a test set."""
 
 
+FORMAT_HELP = "Read the set in this format instead of detecting it from the file."
+
+
 @eval_group.command("run")
 @click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--generator", type=click.Choice(["extractive", "llm"]), help="Overrides the setting."
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help=FORMAT_HELP)
+@click.option("--ids", multiple=True, help="Only these case ids (comma-separated; repeatable).")
+@click.option("--kind", "kinds", multiple=True, help="Only cases of this kind (repeatable).")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Answer N cases at a time.",
+)
+@click.option(
+    "--history",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A directory of earlier run directories: the report draws the metrics' trend.",
 )
 @click.option(
     "--out",
@@ -65,6 +84,11 @@ def run(
     settings: Settings,
     dataset: Path,
     generator: str | None,
+    fmt: str | None,
+    ids: tuple[str, ...],
+    kinds: tuple[str, ...],
+    workers: int,
+    history: Path | None,
     out_dir: Path | None,
     baseline: Path | None,
     minimums: tuple[str, ...],
@@ -74,37 +98,49 @@ def run(
 ) -> None:
     """Answer every case of DATASET, score it, and write results, summary, RAGAS rows and a report."""
     from evals import console
-    from evals.ragas import evidence_locator
-    from evals.runner import (
-        compare,
-        evaluate,
-        load_baseline,
-        parse_thresholds,
-        shortfalls,
-        write_run,
-    )
+    from evals.runner import parse_thresholds, shortfalls
 
     try:
         thresholds = parse_thresholds(minimums)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    documents, cases = _load(settings, dataset)
-    base = None
-    if baseline is not None:
-        try:
-            base = load_baseline(baseline)
-        except (FileNotFoundError, ValueError, KeyError) as exc:
-            raise click.ClickException(f"Cannot read the baseline: {exc}") from exc
+    documents, cases = _load(settings, dataset, fmt, ids, kinds)
+    base = _baseline(baseline)
     chain = _chain(settings, generator)
-    support = _support(chain)
-    results, summary = evaluate(cases, chain.answer, support, repeat, progress=not quiet)
-    summary["dataset"] = str(dataset)
-    summary["generator"] = chain.config.generator
+    out_dir = out_dir or Path("evals/out") / chain.config.generator
+    results, summary = _run(settings, chain, documents, cases, dataset, workers, repeat, quiet)
     if judge:
         _judge(settings, results, summary)
+    _write(out_dir, results, summary, documents, base, history, quiet)
+    missed = shortfalls(summary["metrics"], thresholds)
+    if missed:
+        click.echo(console.shortfall_text(missed), err=True)
+        raise SystemExit(1)
+
+
+def _run(settings, chain, documents, cases, dataset, workers, repeat, quiet):
+    """Answer and score the cases with the chain; the summary names the set and the run."""
+    from evals.runner import embedding_similarity, evaluate, run_label
+
+    similarity = embedding_similarity(_embeddings(settings))
+    results, summary = evaluate(
+        cases, chain.answer, _support(chain), repeat, not quiet, similarity, workers
+    )
+    summary["dataset"] = str(dataset)
+    summary["generator"] = chain.config.generator
+    summary["index_version"] = str(getattr(chain, "index_version", ""))
+    summary["run_at"] = run_label()
+    return results, summary
+
+
+def _write(out_dir, results, summary, documents, base, history, quiet) -> None:
+    from evals import console
+    from evals.ragas import evidence_locator
+    from evals.runner import compare, load_history, write_run
+
     comparison = compare(summary, results, *base) if base else None
-    out_dir = out_dir or Path("evals/out") / chain.config.generator
-    write_run(out_dir, results, summary, comparison, evidence_locator(documents))
+    trend = load_history(history) if history else []
+    write_run(out_dir, results, summary, comparison, evidence_locator(documents), trend)
     if not quiet:
         click.echo(console.summary_table(summary))
         failing = [
@@ -116,15 +152,28 @@ def run(
     if comparison is not None:
         click.echo(console.comparison_text(comparison))
     click.echo(f"Wrote {out_dir}/results.jsonl, summary.json, ragas.jsonl and report.html")
-    missed = shortfalls(summary["metrics"], thresholds)
-    if missed:
-        click.echo(console.shortfall_text(missed), err=True)
-        raise SystemExit(1)
 
 
-def _load(settings: Settings, dataset: Path) -> tuple[list[Any], list[Any]]:
+def _baseline(baseline: Path | None) -> Any:
+    from evals.runner import load_baseline
+
+    if baseline is None:
+        return None
+    try:
+        return load_baseline(baseline)
+    except (FileNotFoundError, ValueError, KeyError) as exc:
+        raise click.ClickException(f"Cannot read the baseline: {exc}") from exc
+
+
+def _load(
+    settings: Settings,
+    dataset: Path,
+    fmt: str | None = None,
+    ids: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = (),
+) -> tuple[list[Any], list[Any]]:
     from corpus.loaders import load_documents
-    from evals.dataset import DatasetError, corpus_text, load_dataset
+    from evals.dataset import DatasetError, corpus_text, load_dataset, select_cases
 
     documents, problems = load_documents(settings.documents_dir)
     if problems:
@@ -133,11 +182,22 @@ def _load(settings: Settings, dataset: Path) -> tuple[list[Any], list[Any]]:
             f"The corpus has problems; run `batterybot corpus check`:\n{listing}"
         )
     try:
-        return documents, load_dataset(dataset, corpus_text(documents))
+        cases = load_dataset(dataset, corpus_text(documents), fmt)
     except DatasetError as exc:
         raise click.ClickException(NO_DATASET_PROBLEMS.format(problems=exc)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise click.ClickException(f"Cannot read {dataset}: {exc}") from exc
+    wanted = [i.strip() for item in ids for i in item.split(",") if i.strip()]
+    try:
+        return documents, select_cases(cases, wanted, kinds)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _embeddings(settings: Settings) -> Any:
+    from index.embeddings import make_embeddings
+
+    return make_embeddings(settings.embedding_model, settings.embedding_sha256)
 
 
 def _chain(settings: Settings, generator: str | None) -> Any:
