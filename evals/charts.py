@@ -17,16 +17,20 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _legend(metrics: Sequence[str], x: float, y: float) -> list[str]:
-    parts, offset = [], 0.0
+def _legend(metrics: Sequence[str], x: float, width: float) -> tuple[list[str], float]:
+    """Legend entries wrapped to the width; returns them and the height they take."""
+    parts, dx, y = [], 0.0, 14.0
     for i, name in enumerate(metrics):
+        item_w = 24 + 7 * len(name)
+        if dx and x + dx + item_w > width:
+            dx, y = 0.0, y + 16
         colour = PALETTE[i % len(PALETTE)]
         parts.append(
-            f"<rect x='{x + offset:.1f}' y='{y - 9}' width='10' height='10' fill='{colour}'/>"
-            f"<text x='{x + offset + 14:.1f}' y='{y}' {FONT}>{_esc(name)}</text>"
+            f"<rect x='{x + dx:.1f}' y='{y - 9}' width='10' height='10' fill='{colour}'/>"
+            f"<text x='{x + dx + 14:.1f}' y='{y}' {FONT}>{_esc(name)}</text>"
         )
-        offset += 24 + 7 * len(name)
-    return parts
+        dx += item_w
+    return parts, y + 14
 
 
 def bars_svg(
@@ -36,14 +40,15 @@ def bars_svg(
     width: int = 760,
 ) -> str:
     """Horizontal bars, one group per kind and one bar per metric, each scaled 0..1."""
-    label_w, bar_h, gap, top = 150, 12, 14, 28
+    label_w, bar_h, gap = 150, 12, 14
     plot_w = width - label_w - 60
+    legend, top = _legend(metrics, label_w, width)
     group_h = len(metrics) * (bar_h + 2) + gap
     height = top + group_h * max(1, len(per_kind)) + 10
     parts = [
         f"<svg xmlns='http://www.w3.org/2000/svg' role='img' class='chart' width='{width}' "
         f"height='{height}' viewBox='0 0 {width} {height}'>",
-        *_legend(metrics, label_w, 14),
+        *legend,
     ]
     for g, (kind, values) in enumerate(per_kind.items()):
         y0 = top + g * group_h
@@ -81,7 +86,8 @@ def trend_svg(
     height: int = 260,
 ) -> str:
     """One line per metric across runs (oldest left), y from 0 to 1; a gap where a run lacks it."""
-    left, right, top, bottom = 44, 20, 28, 70
+    left, right, bottom = 44, 20, 70
+    legend, top = _legend(metrics, left, width)
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(1, len(runs) - 1)
 
@@ -94,7 +100,7 @@ def trend_svg(
     parts = [
         f"<svg xmlns='http://www.w3.org/2000/svg' role='img' class='chart' width='{width}' "
         f"height='{height}' viewBox='0 0 {width} {height}'>",
-        *_legend(metrics, left, 14),
+        *legend,
     ]
     for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
         parts.append(

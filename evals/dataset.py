@@ -220,14 +220,14 @@ def _kind(data: dict[str, Any], reasons: list[str]) -> str:
 
 def _turns(data: dict[str, Any], kind: Any, reasons: list[str]) -> tuple[str, ...]:
     question, turns = data.get("question"), data.get("turns")
-    if kind == "followup":
+    if kind == "followup" or (turns is not None and question is None):
         ok = isinstance(turns, list) and len(turns) >= 2 and all(_text(t) for t in turns)
         if not ok or question is not None:
             reasons.append("a followup case needs 'turns': a list of two or more questions")
             return ()
         return tuple(turns)
     if turns is not None or not _text(question):
-        reasons.append("needs 'question' (a non-empty string); only followup cases use 'turns'")
+        reasons.append("needs 'question' (a non-empty string), or 'turns' for a thread")
         return ()
     return (question.strip(),)
 

@@ -94,10 +94,25 @@ def _from_ragas(data: dict[str, Any]) -> dict[str, Any]:
             continue
         if name == "reference" and value in ("", None):
             continue  # RAGAS rows often carry an empty reference: the case simply has none
+        if name == "user_input" and isinstance(value, list):
+            out["turns"] = _user_turns(value)  # a multi-turn sample: the user's messages
+            continue
         out[RAGAS_RENAMES.get(name, name)] = value
     if out.get("evidence") in ([], "", None):
         out.pop("evidence", None)
     return out
+
+
+def _user_turns(messages: list[Any]) -> list[Any]:
+    """The user's messages of a RAGAS multi-turn sample (strings, or {type|role, content})."""
+    turns = []
+    for message in messages:
+        if isinstance(message, dict):
+            if (message.get("type") or message.get("role")) in ("human", "user"):
+                turns.append(message.get("content"))
+        else:
+            turns.append(message)
+    return turns
 
 
 def _csv_header(line: str) -> list[str]:
@@ -151,12 +166,17 @@ def _csv_fields(line: int, data: dict[str, str], ragas: bool) -> Row:
         if flag not in ("true", "false", "1", "0", "yes", "no"):
             reasons.append("'should_refuse' must be true or false")
         data["should_refuse"] = flag in ("true", "1", "yes")
+    if ragas and data.get("user_input", "").lstrip().startswith("["):
+        turns = _list_cell(data["user_input"])
+        if turns is None:
+            reasons.append("'user_input' must be a question or a JSON list of the user's turns")
+        data["user_input"] = turns
     if "reference_contexts" in data:
         contexts = _list_cell(data["reference_contexts"])
         if contexts is None:
             reasons.append("'reference_contexts' must be a JSON list of strings")
         data["reference_contexts"] = contexts
-    fields = _from_ragas(data) if ragas else data
+    fields: dict[str, Any] = _from_ragas(data) if ragas else data
     return Row(line, fields, tuple(reasons))
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from corpus.models import Document
@@ -18,6 +21,7 @@ RAGAS_COLUMNS = (
     "retrieved_context_ids",
     "reference_context_ids",
 )
+RAGAS_INPUT_COLUMNS = ("id", "kind", "user_input", "reference", "reference_contexts")
 NO_ANSWER_REFERENCE = "The corpus does not cover this question."
 
 
@@ -54,3 +58,33 @@ def ragas_row(result: EvalResult, reference_ids: Sequence[str] = ()) -> dict[str
         "retrieved_context_ids": [context_id(r.source_id, r.anchor) for r in retrieved],
         "reference_context_ids": list(reference_ids),
     }
+
+
+def ragas_input_row(case: EvalCase) -> dict[str, Any]:
+    """A case as a RAGAS-style input row: `user_input` (a list of the user's turns for a
+    thread), `reference` and `reference_contexts` (the evidence), plus the case's id and kind."""
+    return {
+        "id": case.id,
+        "kind": case.kind,
+        "user_input": case.question if len(case.turns) == 1 else list(case.turns),
+        "reference": case.reference,
+        "reference_contexts": list(case.evidence),
+    }
+
+
+def write_ragas_inputs(cases: Sequence[EvalCase], path: Path, fmt: str = "ragas-jsonl") -> None:
+    """Write the cases as RAGAS-style JSONL or CSV (list columns as JSON)."""
+    rows = [ragas_input_row(c) for c in cases]
+    if fmt == "ragas-jsonl":
+        lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        return
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(RAGAS_INPUT_COLUMNS)
+        for row in rows:
+            writer.writerow([_cell(row[name]) for name in RAGAS_INPUT_COLUMNS])
+
+
+def _cell(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)

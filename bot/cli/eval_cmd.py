@@ -27,14 +27,13 @@ def eval_group() -> None:
     """Evaluate grounded answers against a test set."""
 
 
+GENERATORS = ("extractive", "llm")
 FORMAT_HELP = "Read the set in this format instead of detecting it from the file."
 
 
 @eval_group.command("run")
 @click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--generator", type=click.Choice(["extractive", "llm"]), help="Overrides the setting."
-)
+@click.option("--generator", type=click.Choice(GENERATORS), help="Overrides the setting.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help=FORMAT_HELP)
 @click.option("--ids", multiple=True, help="Only these case ids (comma-separated; repeatable).")
 @click.option("--kind", "kinds", multiple=True, help="Only cases of this kind (repeatable).")
@@ -227,3 +226,90 @@ def _judge(settings: Settings, results: list[Any], summary: dict[str, Any]) -> N
     judge = Judge.from_settings(settings)
     scores = judge.score_all(results)
     summary["judge"] = {"model": settings.llm_model, **judge.summary(scores)}
+
+
+@eval_group.command("compare")
+@click.argument("first")
+@click.argument("second")
+@click.option(
+    "--dataset",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run this set now with generators FIRST and SECOND, instead of reading two run dirs.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help=FORMAT_HELP)
+@click.option("--ids", multiple=True, help="Only these case ids (comma-separated; repeatable).")
+@click.option("--kind", "kinds", multiple=True, help="Only cases of this kind (repeatable).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32))
+@click.option(
+    "--out",
+    "out_dir",
+    default=Path("evals/out/compare"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where compare.html and compare.json go (and both runs, with --dataset).",
+)
+@click.pass_obj
+def compare_cmd(
+    settings: Settings,
+    first: str,
+    second: str,
+    dataset: Path | None,
+    fmt: str | None,
+    ids: tuple[str, ...],
+    kinds: tuple[str, ...],
+    workers: int,
+    out_dir: Path,
+) -> None:
+    """Two runs side by side: FIRST and SECOND are run directories (from two commits, index
+    versions or generators), or, with --dataset, two generators to run now."""
+    import json
+
+    from evals.compare import RunDirError, compare_text, load_run, render_compare, side_by_side
+    from evals.compare import to_json as compare_json
+
+    dirs = [Path(first), Path(second)]
+    if dataset is not None:
+        unknown = [g for g in (first, second) if g not in GENERATORS]
+        if unknown:
+            raise click.UsageError(
+                f"with --dataset, FIRST and SECOND are generators ({', '.join(GENERATORS)}); "
+                f"got {', '.join(unknown)}"
+            )
+        documents, cases = _load(settings, dataset, fmt, ids, kinds)
+        dirs = [out_dir / first, out_dir / second]
+        for generator, run_dir in zip((first, second), dirs, strict=True):
+            chain = _chain(settings, generator)
+            results, summary = _run(settings, chain, documents, cases, dataset, workers, 1, True)
+            _write(run_dir, results, summary, documents, None, None, True)
+    try:
+        runs = [load_run(d) for d in dirs]
+    except RunDirError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sbs = side_by_side(*runs)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "compare.html").write_text(render_compare(sbs), encoding="utf-8")
+    (out_dir / "compare.json").write_text(json.dumps(compare_json(sbs), indent=2) + "\n")
+    click.echo(compare_text(sbs))
+    click.echo(f"Wrote {out_dir}/compare.html and compare.json")
+
+
+@eval_group.command("convert")
+@click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help=FORMAT_HELP)
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["ragas-jsonl", "ragas-csv"]),
+    default="ragas-jsonl",
+    show_default=True,
+)
+@click.pass_obj
+def convert(settings: Settings, dataset: Path, out: Path, fmt: str | None, target: str) -> None:
+    """Check DATASET and write it to OUT as RAGAS-style rows (id, kind, user_input, reference,
+    reference_contexts); answer keys and must_not have no RAGAS column and are left out."""
+    from evals.ragas import write_ragas_inputs
+
+    _, cases = _load(settings, dataset, fmt)
+    write_ragas_inputs(cases, out, target)
+    click.echo(f"Wrote {len(cases)} cases to {out} ({target})")
