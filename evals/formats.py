@@ -167,10 +167,8 @@ def _csv_fields(line: int, data: dict[str, str], ragas: bool) -> Row:
             reasons.append("'should_refuse' must be true or false")
         data["should_refuse"] = flag in ("true", "1", "yes")
     if ragas and data.get("user_input", "").lstrip().startswith("["):
-        turns = _list_cell(data["user_input"])
-        if turns is None:
-            reasons.append("'user_input' must be a question or a JSON list of the user's turns")
-        data["user_input"] = turns
+        # A list of the user's turns; a question that merely opens with "[" stays a question.
+        data["user_input"] = _list_cell(data["user_input"]) or data["user_input"]
     if "reference_contexts" in data:
         contexts = _list_cell(data["reference_contexts"])
         if contexts is None:
