@@ -33,8 +33,8 @@ def eval_chain(eval_index: Settings):
 @pytest.fixture(scope="session")
 def scorers(eval_index: Settings, eval_chain):
     """The guard's support scorer and the MiniLM answer-similarity the CLI uses."""
-    from index.embeddings import make_embeddings
     from evals.runner import embedding_similarity, guard_support
+    from index.embeddings import make_embeddings
 
     embeddings = make_embeddings(eval_index.embedding_model, eval_index.embedding_sha256)
     return guard_support(eval_chain.embedder.best), embedding_similarity(embeddings)
