@@ -47,11 +47,11 @@ def detect_format(text: str, suffix: str = "") -> str:
         except json.JSONDecodeError:
             return "jsonl"
         return "ragas-jsonl" if isinstance(data, dict) and "user_input" in data else "jsonl"
-    if suffix == ".txt":
-        return "text"
     header = [c.strip().lower() for c in _csv_header(first)]
     if "user_input" in header:
         return "ragas-csv"
+    if suffix == ".txt":
+        return "text"
     if suffix == ".csv" or ("question" in header and (len(header) > 1 or first == "question")):
         return "questions-csv"
     return "text"
