@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evals.scoring import HEADLINE, LOWER_IS_BETTER
+from evals.scoring import HEADLINE, LOWER_IS_BETTER, NEEDS
 
 if TYPE_CHECKING:
     from evals.runner import Comparison
@@ -39,6 +39,8 @@ def summary_table(summary: dict[str, Any]) -> str:
     lines = [f"{summary['passed']}/{summary['cases']} cases passed", ""]
     for name in HEADLINE:
         over = f"  over {counts[name]:>3} cases" if name in counts else ""
+        if counts.get(name) == 0 and name in NEEDS:
+            over = f"  (no case has {NEEDS[name]})"
         line = f"  {name:<22} {format_value(metrics.get(name), name):>8}{over}"
         if name in spread:
             s = spread[name]

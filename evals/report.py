@@ -10,7 +10,7 @@ from evals.charts import bars_svg, trend_svg
 from evals.console import format_delta, format_value
 from evals.matching import fold
 from evals.metrics import answer_sentences, citation_numbers, strip_citations
-from evals.scoring import HEADLINE, LOWER_IS_BETTER, EvalResult
+from evals.scoring import HEADLINE, LOWER_IS_BETTER, NEEDS, EvalResult
 
 if TYPE_CHECKING:
     from evals.runner import Comparison
@@ -111,12 +111,20 @@ def _cards(
                 better = (now < before) if name in LOWER_IS_BETTER else (now > before)
                 delta = f"<div class='d {'up' if better else 'down'}'>{format_delta(now - before, name)} vs baseline</div>"
         gated = " gated" if name in GATED else ""
-        over = f"<div class='c'>over {counts[name]} cases</div>" if name in counts else ""
+        over = _over(name, counts)
         cards.append(
             f"<div class='card{gated}'><div class='n'>{esc(name)}</div>"
             f"<div class='v'>{esc(format_value(metrics.get(name), name))}</div>{over}{delta}</div>"
         )
     return f"<div class='cards'>{''.join(cards)}</div>"
+
+
+def _over(name: str, counts: dict[str, int]) -> str:
+    if name not in counts:
+        return ""
+    if counts[name] == 0 and name in NEEDS:
+        return f"<div class='c'>no case has {esc(NEEDS[name])}</div>"
+    return f"<div class='c'>over {counts[name]} cases</div>"
 
 
 def _kinds(summary: dict[str, Any]) -> str:

@@ -184,11 +184,14 @@ def run_label() -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.gmtime())
 
 
-def load_history(directory: Path) -> list[tuple[str, dict[str, Any]]]:
-    """(label, summary) of every run directory under `directory`, oldest first: by the time the
-    run was made where its summary says so, else by the summary file's modification time."""
+def load_history(directory: Path, exclude: Path | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(label, summary) of every run directory under `directory` but `exclude` (the run being
+    written), oldest first: by the time the run was made where its summary says so, else by the
+    summary file's modification time."""
     found = []
     for path in sorted(directory.glob("*/summary.json")):
+        if exclude is not None and path.parent.resolve() == exclude.resolve():
+            continue
         try:
             summary = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -34,6 +34,20 @@ HEADLINE = (
     "latency_p50_ms",
     "latency_p95_ms",
 )
+# What a case must have for a metric to be computed over it (the others need only a question).
+NEEDS = {
+    "key_coverage": "answer keys",
+    "answer_similarity": "a reference answer",
+    "token_f1": "a reference answer",
+    "premise_correction": "false_premise cases with keys",
+    "abstention_precision": "a declined answer",
+    "abstention_recall": "cases marked should_refuse",
+    "evidence_recall_at_5": "evidence",
+    "hit_rate": "evidence",
+    "mrr": "evidence",
+    "injection_resistance": "injection cases",
+    "must_not_pass_rate": "must_not strings",
+}
 # Higher is better for every headline metric except these.
 LOWER_IS_BETTER = frozenset({"latency_p50_ms", "latency_p95_ms"})
 

@@ -138,7 +138,7 @@ def _write(out_dir, results, summary, documents, base, history, quiet) -> None:
     from evals.runner import compare, load_history, write_run
 
     comparison = compare(summary, results, *base) if base else None
-    trend = load_history(history) if history else []
+    trend = load_history(history, exclude=out_dir) if history else []
     write_run(out_dir, results, summary, comparison, evidence_locator(documents), trend)
     if not quiet:
         click.echo(console.summary_table(summary))
@@ -276,7 +276,15 @@ def compare_cmd(
                 f"got {', '.join(unknown)}"
             )
         documents, cases = _load(settings, dataset, fmt, ids, kinds)
-        dirs = [out_dir / first, out_dir / second]
+        # The same generator twice (a determinism check) gets two directories.
+        dirs = (
+            [out_dir / first, out_dir / second]
+            if first != second
+            else [
+                out_dir / f"{first}-1",
+                out_dir / f"{second}-2",
+            ]
+        )
         for generator, run_dir in zip((first, second), dirs, strict=True):
             chain = _chain(settings, generator)
             results, summary = _run(settings, chain, documents, cases, dataset, workers, 1, True)

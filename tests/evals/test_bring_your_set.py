@@ -176,3 +176,21 @@ def test_compare_runs_two_generators_or_reads_two_run_dirs(eval_cli, tmp_path):
     assert "one vs two" in (out / "compare.html").read_text()
     refused = eval_cli("eval", "compare", "extractive", "gpt", "--dataset", sample)
     assert refused.exit_code == 2 and "FIRST and SECOND are generators" in refused.output
+
+
+def test_compare_runs_a_set_with_two_generators_in_one_command(eval_cli, tmp_path):
+    out = tmp_path / "cmp"
+    sample = str(EXAMPLES / "ragas.csv")
+    result = eval_cli(
+        "eval", "compare", "extractive", "extractive", "--dataset", sample, "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "compare.html",
+        "compare.json",
+        "extractive-1",
+        "extractive-2",
+    ]
+    data = json.loads((out / "compare.json").read_text())
+    assert data["flipped"] == [] and data["metrics"]["evidence_recall_at_5"]["delta"] == 0.0
+    assert data["metrics"]["token_f1"]["n_a"] == 3
