@@ -6,6 +6,7 @@ headless browser exactly as in a person's."""
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping, Sequence
 
 # Colour-blind-safe palette (Okabe & Ito), one colour per metric, in the order the metrics come.
@@ -86,7 +87,7 @@ def trend_svg(
     height: int = 260,
 ) -> str:
     """One line per metric across runs (oldest left), y from 0 to 1; a gap where a run lacks it."""
-    left, right, bottom = 44, 20, 70
+    left, right, bottom = 44, 20, 44
     legend, top = _legend(metrics, left, width)
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(1, len(runs) - 1)
@@ -108,13 +109,22 @@ def trend_svg(
             f"stroke='#dde1e8'/><text x='{left - 6}' y='{y(tick) + 4:.1f}' text-anchor='end' "
             f"{FONT}>{tick:.2f}</text>"
         )
+    every = max(1, math.ceil(90 / step)) if len(runs) > 1 else 1  # labels ~90 px apart
     for i, (label, _) in enumerate(runs):
+        if i % every and i != len(runs) - 1:
+            continue
+        name, _, when = label.partition(" (")
+        anchor = "start" if i == 0 and len(runs) > 1 else "end" if i == len(runs) - 1 else "middle"
+        anchor = "middle" if len(runs) == 1 else anchor
         parts.append(
-            f"<text transform='translate({x(i):.1f},{top + plot_h + 12}) rotate(30)' "
-            f"{FONT}>{_esc(label[:32])}</text>"
+            f"<text x='{x(i):.1f}' y='{top + plot_h + 16}' text-anchor='{anchor}' {FONT}>"
+            f"<title>{_esc(label)}</title>{_esc(name[:18])}"
+            f"<tspan x='{x(i):.1f}' dy='14' fill='#5b6475'>{_esc(when.rstrip(')'))}</tspan></text>"
         )
     for m, name in enumerate(metrics):
         colour = PALETTE[m % len(PALETTE)]
+        # Earlier metrics draw wider, so lines on the same values show as stacked bands.
+        stroke = 1.5 * (len(metrics) - m)
         points = [(i, values.get(name)) for i, (_, values) in enumerate(runs)]
         segment: list[str] = []
         for i, value in [*points, (len(points), None)]:
@@ -123,7 +133,7 @@ def trend_svg(
                 continue
             if len(segment) > 1:
                 parts.append(
-                    f"<polyline fill='none' stroke='{colour}' stroke-width='2' "
+                    f"<polyline fill='none' stroke='{colour}' stroke-width='{stroke:g}' "
                     f"points='{' '.join(segment)}'/>"
                 )
             segment = []

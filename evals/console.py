@@ -40,7 +40,7 @@ def summary_table(summary: dict[str, Any]) -> str:
     for name in HEADLINE:
         over = f"  over {counts[name]:>3} cases" if name in counts else ""
         if counts.get(name) == 0 and name in NEEDS:
-            over = f"  (no case has {NEEDS[name]})"
+            over = f"  (not computed: needs {NEEDS[name]})"
         line = f"  {name:<22} {format_value(metrics.get(name), name):>8}{over}"
         if name in spread:
             s = spread[name]

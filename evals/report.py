@@ -123,7 +123,7 @@ def _over(name: str, counts: dict[str, int]) -> str:
     if name not in counts:
         return ""
     if counts[name] == 0 and name in NEEDS:
-        return f"<div class='c'>no case has {esc(NEEDS[name])}</div>"
+        return f"<div class='c'>not computed: needs {esc(NEEDS[name])}</div>"
     return f"<div class='c'>over {counts[name]} cases</div>"
 
 

@@ -168,7 +168,8 @@ def write_run(
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     rows = [ragas_row(r, reference_ids(r.case) if reference_ids else []) for r in results]
     _write_jsonl(out_dir / "ragas.jsonl", rows)
-    trend = [*history, (summary.get("run_at") or out_dir.name, summary)] if history else []
+    label = f"{out_dir.name} ({summary['run_at']})" if summary.get("run_at") else out_dir.name
+    trend = [*history, (label, summary)] if history else []
     html = render_report(results, summary, comparison, trend)
     (out_dir / "report.html").write_text(html, encoding="utf-8")
 
