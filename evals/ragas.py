@@ -18,6 +18,7 @@ RAGAS_COLUMNS = (
     "retrieved_contexts",
     "response",
     "reference",
+    "reference_contexts",
     "retrieved_context_ids",
     "reference_context_ids",
 )
@@ -46,15 +47,27 @@ def evidence_locator(documents: Sequence[Document]) -> Callable[[EvalCase], list
     return locate
 
 
+def reference_text(case: EvalCase) -> str:
+    """The case's reference answer; else its evidence; else, for a case to refuse, a no-answer
+    note; else nothing (the set does not say what a right answer is)."""
+    if case.reference:
+        return case.reference
+    if case.evidence:
+        return " ".join(case.evidence)
+    return NO_ANSWER_REFERENCE if case.should_decline else ""
+
+
 def ragas_row(result: EvalResult, reference_ids: Sequence[str] = ()) -> dict[str, Any]:
-    """One RAGAS-compatible row: the reference is the case's evidence (or a no-answer note)."""
+    """One RAGAS-compatible row of a run: the question, what was retrieved and answered, and
+    what the set expects."""
     answer, case = result.answer, result.case
     retrieved = answer.retrieved if answer else ()
     return {
         "user_input": case.question,
         "retrieved_contexts": [r.text for r in retrieved],
         "response": answer.text if answer else "",
-        "reference": " ".join(case.evidence) if case.evidence else NO_ANSWER_REFERENCE,
+        "reference": reference_text(case),
+        "reference_contexts": list(case.evidence),
         "retrieved_context_ids": [context_id(r.source_id, r.anchor) for r in retrieved],
         "reference_context_ids": list(reference_ids),
     }

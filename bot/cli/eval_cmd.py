@@ -172,7 +172,7 @@ def _load(
     kinds: tuple[str, ...] = (),
 ) -> tuple[list[Any], list[Any]]:
     from corpus.loaders import load_documents
-    from evals.dataset import DatasetError, corpus_text, load_dataset, select_cases
+    from evals.dataset import DatasetError, corpus_text, dataset_format, load_dataset, select_cases
 
     documents, problems = load_documents(settings.documents_dir)
     if problems:
@@ -186,6 +186,7 @@ def _load(
         raise click.ClickException(NO_DATASET_PROBLEMS.format(problems=exc)) from exc
     except OSError as exc:
         raise click.ClickException(f"Cannot read {dataset}: {exc}") from exc
+    click.echo(f"{len(cases)} cases in {dataset} (format {dataset_format(dataset, fmt)})", err=True)
     wanted = [i.strip() for item in ids for i in item.split(",") if i.strip()]
     try:
         return documents, select_cases(cases, wanted, kinds)
