@@ -67,6 +67,12 @@ class SideBySide:
     only_b: tuple[str, ...]
 
 
+DIFFERENT_CASES = (
+    "The runs cover different cases: each metric above is over its own run's cases, so compare "
+    "runs of the same set (or the same --ids) for like-for-like deltas."
+)
+
+
 class RunDirError(ValueError):
     """A directory that is not a finished eval run."""
 
@@ -176,6 +182,8 @@ def compare_text(sbs: SideBySide) -> str:
     for label, ids in ((sbs.a.label, sbs.only_a), (sbs.b.label, sbs.only_b)):
         if ids:
             lines.append(f"Only in {label}: {', '.join(ids)}")
+    if sbs.only_a or sbs.only_b:
+        lines.append(DIFFERENT_CASES)
     return "\n".join(lines)
 
 
@@ -262,4 +270,6 @@ def _only_html(sbs: SideBySide) -> str:
     for label, ids in ((sbs.a.label, sbs.only_a), (sbs.b.label, sbs.only_b)):
         if ids:
             parts.append(f"<p>Only in {esc(label)}: {esc(', '.join(ids))}</p>")
+    if parts:
+        parts.append(f"<p class='fail'>{esc(DIFFERENT_CASES)}</p>")
     return "".join(parts)

@@ -107,7 +107,7 @@ def run(
     base = _baseline(baseline)
     chain = _chain(settings, generator)
     out_dir = out_dir or Path("evals/out") / chain.config.generator
-    results, summary = _run(settings, chain, documents, cases, dataset, workers, repeat, quiet)
+    results, summary = _run(settings, chain, cases, dataset, workers, repeat, quiet)
     if judge:
         _judge(settings, results, summary)
     _write(out_dir, results, summary, documents, base, history, quiet)
@@ -117,7 +117,15 @@ def run(
         raise SystemExit(1)
 
 
-def _run(settings, chain, documents, cases, dataset, workers, repeat, quiet):
+def _run(
+    settings: Settings,
+    chain: Any,
+    cases: list[Any],
+    dataset: Path,
+    workers: int,
+    repeat: int,
+    quiet: bool,
+) -> tuple[list[Any], dict[str, Any]]:
     """Answer and score the cases with the chain; the summary names the set and the run."""
     from evals.runner import embedding_similarity, evaluate, run_label
 
@@ -132,7 +140,16 @@ def _run(settings, chain, documents, cases, dataset, workers, repeat, quiet):
     return results, summary
 
 
-def _write(out_dir, results, summary, documents, base, history, quiet) -> None:
+def _write(
+    out_dir: Path,
+    results: list[Any],
+    summary: dict[str, Any],
+    documents: list[Any],
+    base: Any,
+    history: Path | None,
+    quiet: bool,
+) -> None:
+    """Write the run directory and tell the user what it holds."""
     from evals import console
     from evals.ragas import evidence_locator
     from evals.runner import compare, load_history, write_run
@@ -288,7 +305,7 @@ def compare_cmd(
         )
         for generator, run_dir in zip((first, second), dirs, strict=True):
             chain = _chain(settings, generator)
-            results, summary = _run(settings, chain, documents, cases, dataset, workers, 1, True)
+            results, summary = _run(settings, chain, cases, dataset, workers, 1, True)
             _write(run_dir, results, summary, documents, None, None, True)
     try:
         runs = [load_run(d) for d in dirs]

@@ -83,3 +83,16 @@ def test_side_by_side_has_both_columns_the_deltas_and_the_flipped_case(tmp_path)
     assert "<th>before</th><th>after</th>" in page and "+1.000" in page
     assert "CATL builds rockets" in page and "Cases that flipped (1)" in page
     json.dumps(data)  # compare.json is plain JSON
+
+
+def test_runs_of_different_cases_are_flagged(tmp_path):
+    from evals.compare import DIFFERENT_CASES, compare_text
+
+    firms = _results(True)
+    other = [score_case(case("list", id="other", evidence=(C4,)), firms[0].answer, 5.0)]
+    write_run(tmp_path / "a", firms, summarise(firms))
+    write_run(tmp_path / "b", other, summarise(other))
+    sbs = side_by_side(load_run(tmp_path / "a"), load_run(tmp_path / "b"))
+    assert (sbs.only_a, sbs.only_b) == (("firms",), ("other",))
+    assert DIFFERENT_CASES in compare_text(sbs)
+    assert "Only in a: firms" in render_compare(sbs)
