@@ -55,8 +55,10 @@ def find_browser(env: dict[str, str] | None = None) -> str:
     chosen = env.get("BATTERYBOT_BROWSER", "").strip()
     if chosen:
         found = shutil.which(chosen) or (chosen if Path(chosen).is_file() else None)
-        if not found:
-            raise BrowserMissing(f"BATTERYBOT_BROWSER={chosen} is not an executable file.")
+        if not found:  # asked for by name: an error even where a screenshot is optional
+            raise RuntimeError(
+                f"BATTERYBOT_BROWSER={chosen} is not an executable file; fix or unset it."
+            )
         return found
     for name in BROWSERS:
         path = shutil.which(name, path=env.get("PATH"))
@@ -210,10 +212,8 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         print(f"Saved {screenshot(page, out)}")
-    except BrowserMissing as exc:
-        detail = "" if str(exc) == "no browser" else f"{exc}\n"
-        names = ", ".join(BROWSERS)
-        print(detail + NO_BROWSER.format(names=names, page=page), file=sys.stderr)
+    except BrowserMissing:
+        print(NO_BROWSER.format(names=", ".join(BROWSERS), page=page), file=sys.stderr)
         return 0 if optional else 1
     except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
         print(f"Could not take the screenshot: {exc}", file=sys.stderr)

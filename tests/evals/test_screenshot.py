@@ -55,8 +55,12 @@ def test_without_a_browser_it_says_what_to_install_and_installs_nothing(bin_dir,
 
 def test_a_browser_named_by_the_setting_must_exist(bin_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("BATTERYBOT_BROWSER", str(tmp_path / "nowhere" / "chrome"))
-    assert screenshot.main([str(_page(tmp_path)), str(tmp_path / "s.png")]) == 1
+    page = str(_page(tmp_path))
+    assert screenshot.main([page, str(tmp_path / "s.png"), "--if-available"]) == 1
     assert "BATTERYBOT_BROWSER=" in capsys.readouterr().err
+    _install_fake_browser(bin_dir, "my-chrome")
+    monkeypatch.setenv("BATTERYBOT_BROWSER", "my-chrome")  # a name on PATH is enough
+    assert screenshot.find_browser() == str(bin_dir / "my-chrome")
 
 
 def test_the_whole_page_is_captured_through_the_devtools_pipe(bin_dir, tmp_path, monkeypatch):
