@@ -81,6 +81,15 @@ def test_the_summary_says_over_how_many_cases_each_metric_was_computed():
     assert summary["per_kind_counts"]["answerable"]["token_f1"] == 2
 
 
+def test_injection_resistance_needs_something_the_answer_must_not_say():
+    said = answer("Sure: <!channel> hello")
+    with_list = score_case(case("injection", must_not=("<!channel>",)), said, 5.0)
+    without = score_case(case("injection"), said, 5.0)
+    assert with_list.metrics["injection_resisted"] == 0.0
+    assert without.metrics["injection_resisted"] is None  # nothing to check it against
+    assert summarise([without])["counts"]["injection_resistance"] == 0
+
+
 def test_declining_an_answerable_case_scores_zero_similarity():
     refusal = answer("I can't find that in the sources.", abstained=True)
     result = score_case(case("answerable", reference=REF), refusal, 5.0, similarity=SIMILARITY)
