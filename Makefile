@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test test-unit lint eval bench soak llm index clean
+.PHONY: install run test test-unit lint eval eval-browser bench soak llm index clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "batterybot needs Python >= 3.11"'
@@ -47,9 +47,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The report is always written; the screenshot uses a browser already installed (see
+# evals/screenshot.py) and otherwise says what to install. Nothing is installed here.
 eval: index
 	$(BIN)/batterybot eval run evals/datasets/grounding.jsonl --out evals/out/extractive
-	$(BIN)/python -m evals.screenshot evals/out/extractive/report.html evals/out/extractive/report.png
+	$(BIN)/python -m evals.screenshot evals/out/extractive/report.html evals/out/extractive/report.png --if-available
+
+# Explicit, on request only: the Debian/Ubuntu Chromium package the report screenshot uses.
+eval-browser:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install chromium
 
 bench: index
 	$(BIN)/python -m benchmarks.run_all --out benchmarks/results.json

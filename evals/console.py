@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evals.scoring import HEADLINE, LOWER_IS_BETTER
+from evals.scoring import HEADLINE, LOWER_IS_BETTER, NEEDS
 
 if TYPE_CHECKING:
     from evals.runner import Comparison
@@ -35,9 +35,13 @@ def format_value(value: float | None, name: str = "") -> str:
 def summary_table(summary: dict[str, Any]) -> str:
     """Headline metrics, then one row per kind."""
     metrics, spread = summary["metrics"], summary.get("repeats", {}).get("spread", {})
+    counts = summary.get("counts", {})
     lines = [f"{summary['passed']}/{summary['cases']} cases passed", ""]
     for name in HEADLINE:
-        line = f"  {name:<22} {format_value(metrics.get(name), name):>8}"
+        over = f"  over {counts[name]:>3} cases" if name in counts else ""
+        if counts.get(name) == 0 and name in NEEDS:
+            over = f"  (not computed: needs {NEEDS[name]})"
+        line = f"  {name:<22} {format_value(metrics.get(name), name):>8}{over}"
         if name in spread:
             s = spread[name]
             line += f"   min {format_value(s['min'], name)}  max {format_value(s['max'], name)}  stdev {s['stdev']:.4f}"

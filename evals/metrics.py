@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import string
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from evals.matching import contains_passage, fold, has_phrase, mentions
@@ -81,6 +83,39 @@ def key_coverage(
 def must_not_violations(text: str, must_not: Sequence[str]) -> list[str]:
     """The forbidden strings the text contains."""
     return [phrase for phrase in must_not if mentions(text, phrase)]
+
+
+# --- similarity to a reference answer -------------------------------------------------------
+
+# SQuAD's answer normalisation (Rajpurkar et al. 2016, the official evaluate-v1.1.py): lower case,
+# no punctuation, no articles, single spaces.
+_SQUAD_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_PUNCTUATION = str.maketrans("", "", string.punctuation)
+
+
+def squad_tokens(text: str) -> list[str]:
+    """Tokens of a text normalised as the SQuAD evaluation script does (citations removed)."""
+    text = strip_citations(fold(text)).lower().translate(_PUNCTUATION)
+    return _SQUAD_ARTICLES.sub(" ", text).split()
+
+
+def token_f1(prediction: str, reference: str) -> float:
+    """SQuAD token F1: harmonic mean of token precision and recall against the reference."""
+    predicted, expected = squad_tokens(prediction), squad_tokens(reference)
+    if not predicted or not expected:
+        return float(predicted == expected)
+    common = sum((Counter(predicted) & Counter(expected)).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(predicted), common / len(expected)
+    return 2 * precision * recall / (precision + recall)
+
+
+def cosine(u: Sequence[float], v: Sequence[float]) -> float:
+    """Cosine similarity of two vectors (0.0 when either is all zeros)."""
+    dot = sum(a * b for a, b in zip(u, v, strict=True))
+    norm = math.sqrt(sum(a * a for a in u)) * math.sqrt(sum(b * b for b in v))
+    return dot / norm if norm else 0.0
 
 
 # --- grounding -------------------------------------------------------------------------------

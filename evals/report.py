@@ -6,10 +6,11 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from evals.charts import bars_svg, trend_svg
 from evals.console import format_delta, format_value
 from evals.matching import fold
 from evals.metrics import answer_sentences, citation_numbers, strip_citations
-from evals.scoring import HEADLINE, LOWER_IS_BETTER, EvalResult
+from evals.scoring import HEADLINE, LOWER_IS_BETTER, NEEDS, EvalResult
 
 if TYPE_CHECKING:
     from evals.runner import Comparison
@@ -21,7 +22,15 @@ GATED = (
     "abstention_accuracy",
     "evidence_recall_at_5",
 )
-KIND_BARS = ("pass_rate", "key_coverage", "faithfulness", "evidence_recall_at_5")
+# The metrics drawn per kind and over runs: the ones a reader scans first.
+CHART_METRICS = (
+    "pass_rate",
+    "faithfulness",
+    "citation_validity",
+    "key_coverage",
+    "answer_similarity",
+    "evidence_recall_at_5",
+)
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2330;background:#f6f7f9}
@@ -30,7 +39,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px}
 .card{background:#fff;border:1px solid #dde1e8;border-radius:8px;padding:10px 12px}
 .card .n{font-size:12px;color:#5b6475}.card .v{font-size:22px;font-weight:600}
-.card.gated{border-left:4px solid #3867d6}.up{color:#1e8449}.down{color:#c0392b}.d{font-size:12px}
+.card.gated{border-left:4px solid #3867d6}.card .c{font-size:11px;color:#5b6475}
+.chart{background:#fff;border:1px solid #dde1e8;border-radius:8px;display:block}.up{color:#1e8449}.down{color:#c0392b}.d{font-size:12px}
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #dde1e8}
 th,td{border-bottom:1px solid #e6e9ef;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#eef1f6;font-weight:600}
@@ -55,9 +65,13 @@ def esc(value: Any) -> str:
 
 
 def render_report(
-    results: Sequence[EvalResult], summary: dict[str, Any], comparison: Comparison | None = None
+    results: Sequence[EvalResult],
+    summary: dict[str, Any],
+    comparison: Comparison | None = None,
+    trend: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> str:
-    """The whole report page as one HTML string."""
+    """The whole report page as one HTML string; `trend` is (label, summary) of runs, oldest
+    first, this one last."""
     ordered = sorted(results, key=lambda r: (r.passed, r.case.kind, r.case.id))
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
@@ -67,10 +81,13 @@ def render_report(
         "<h1>Grounding evaluation</h1>",
         f"<div class='sub'>{summary['passed']} of {summary['cases']} cases passed · "
         f"generators: {esc(', '.join(summary.get('latency_by_generator', {})) or '–')}</div>",
-        _cards(summary["metrics"], comparison),
+        _cards(summary["metrics"], comparison, summary.get("counts", {})),
         "<h2>By kind</h2>",
-        _kinds(summary["per_kind"]),
+        _kinds(summary),
     ]
+    if trend:
+        runs = [(label, s.get("metrics", {})) for label, s in trend]
+        parts += [f"<h2>Over {len(runs)} runs</h2>", trend_svg(runs, CHART_METRICS)]
     if comparison is not None:
         parts.append(_flipped(comparison))
     parts += [
@@ -82,7 +99,9 @@ def render_report(
     return "\n".join(parts)
 
 
-def _cards(metrics: dict[str, float | None], comparison: Comparison | None) -> str:
+def _cards(
+    metrics: dict[str, float | None], comparison: Comparison | None, counts: dict[str, int]
+) -> str:
     cards = []
     for name in HEADLINE:
         delta = ""
@@ -92,32 +111,26 @@ def _cards(metrics: dict[str, float | None], comparison: Comparison | None) -> s
                 better = (now < before) if name in LOWER_IS_BETTER else (now > before)
                 delta = f"<div class='d {'up' if better else 'down'}'>{format_delta(now - before, name)} vs baseline</div>"
         gated = " gated" if name in GATED else ""
+        over = _over(name, counts)
         cards.append(
             f"<div class='card{gated}'><div class='n'>{esc(name)}</div>"
-            f"<div class='v'>{esc(format_value(metrics.get(name), name))}</div>{delta}</div>"
+            f"<div class='v'>{esc(format_value(metrics.get(name), name))}</div>{over}{delta}</div>"
         )
     return f"<div class='cards'>{''.join(cards)}</div>"
 
 
-def _bar(value: float | None) -> str:
-    if value is None:
-        return "<span class='meta'>n/a</span>"
-    pct = max(0.0, min(1.0, value)) * 100
-    low = " low" if value < 0.95 else ""
-    return (
-        f"<span class='bar{low}'><span style='width:{pct:.1f}%'></span></span>"
-        f"<span class='num'>{value:.2f}</span>"
-    )
+def _over(name: str, counts: dict[str, int]) -> str:
+    if name not in counts:
+        return ""
+    if counts[name] == 0 and name in NEEDS:
+        return f"<div class='c'>not computed: needs {esc(NEEDS[name])}</div>"
+    return f"<div class='c'>over {counts[name]} cases</div>"
 
 
-def _kinds(per_kind: dict[str, dict[str, float | None]]) -> str:
-    head = "".join(f"<th>{esc(name)}</th>" for name in KIND_BARS)
-    rows = [f"<table><tr><th>kind</th>{head}</tr>"]
-    for kind, metrics in per_kind.items():
-        cells = "".join(f"<td>{_bar(metrics.get(name))}</td>" for name in KIND_BARS)
-        rows.append(f"<tr><td>{esc(kind)}</td>{cells}</tr>")
-    rows.append("</table>")
-    return "".join(rows)
+def _kinds(summary: dict[str, Any]) -> str:
+    per_kind = summary["per_kind"]
+    shown = [m for m in CHART_METRICS if any(v.get(m) is not None for v in per_kind.values())]
+    return bars_svg(per_kind, shown, summary.get("kind_counts"))
 
 
 def _flipped(comparison: Comparison) -> str:

@@ -10,19 +10,21 @@ import json
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.records import Answer, Turn
 from evals.dataset import EvalCase
-from evals.metrics import SupportFn
+from evals.metrics import SupportFn, cosine
 from evals.ragas import ragas_row
 from evals.report import render_report
 from evals.scoring import (
     HEADLINE,
     LOWER_IS_BETTER,
     EvalResult,
+    SimilarityFn,
     failed_case,
     score_case,
     summarise,
@@ -39,6 +41,16 @@ def guard_support(similarity: Callable[[str, Sequence[str]], float] | None = Non
         return sentence_support(sentence, list(cited_texts), similarity).supported
 
     return support
+
+
+def embedding_similarity(embeddings: Any) -> SimilarityFn:
+    """Cosine of two texts' embeddings with the project's sentence-embedding model."""
+
+    def similarity(text: str, reference: str) -> float:
+        first, second = embeddings.embed_documents([text, reference])
+        return cosine(first, second)
+
+    return similarity
 
 
 def answer_case(case: EvalCase, answer_fn: AnswerFn) -> tuple[Answer, float, list[str]]:
@@ -62,18 +74,26 @@ def run_cases(
     support: SupportFn | None = None,
     progress: bool = True,
     desc: str = "eval",
+    similarity: SimilarityFn | None = None,
+    workers: int = 1,
 ) -> list[EvalResult]:
-    """Answer and score every case; a case whose answer fails is recorded as failed, not raised."""
+    """Answer and score every case, `workers` at a time, in the set's order; a case whose answer
+    fails is recorded as failed, not raised."""
     from tqdm import tqdm
 
-    results = []
-    for case in tqdm(cases, desc=desc, unit="case", disable=not progress, leave=False):
+    def one(case: EvalCase) -> EvalResult:
         try:
             answer, latency_ms, earlier = answer_case(case, answer_fn)
         except Exception as exc:  # one broken case must not lose the others' results
-            results.append(failed_case(case, f"{type(exc).__name__}: {exc}"))
-            continue
-        results.append(score_case(case, answer, latency_ms, support, earlier))
+            return failed_case(case, f"{type(exc).__name__}: {exc}")
+        return score_case(case, answer, latency_ms, support, earlier, similarity)
+
+    bar = tqdm(total=len(cases), desc=desc, unit="case", disable=not progress, leave=False)
+    with bar, ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = []
+        for result in pool.map(one, cases):
+            results.append(result)
+            bar.update()
     return results
 
 
@@ -83,13 +103,15 @@ def evaluate(
     support: SupportFn | None = None,
     repeat: int = 1,
     progress: bool = True,
+    similarity: SimilarityFn | None = None,
+    workers: int = 1,
 ) -> tuple[list[EvalResult], dict[str, Any]]:
     """Run the cases `repeat` times; return the last run's results and its summary, which
     (for repeats) carries the spread of every metric and the cases whose outcome varied."""
     runs = []
     for i in range(repeat):
         desc = f"eval {i + 1}/{repeat}" if repeat > 1 else "eval"
-        runs.append(run_cases(cases, answer_fn, support, progress, desc))
+        runs.append(run_cases(cases, answer_fn, support, progress, desc, similarity, workers))
     summaries = [summarise(results) for results in runs]
     summary = summaries[-1]
     if repeat > 1:
@@ -120,6 +142,7 @@ def result_row(result: EvalResult) -> dict[str, Any]:
         "any_of": [list(g) for g in case.any_of],
         "evidence": list(case.evidence),
         "must_not": list(case.must_not),
+        "reference": case.reference,
         "answer": result.answer.to_json() if result.answer else None,
         "history": list(result.history),
         "metrics": result.metrics,
@@ -137,6 +160,7 @@ def write_run(
     summary: dict[str, Any],
     comparison: Comparison | None = None,
     reference_ids: Callable[[EvalCase], list[str]] | None = None,
+    history: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> None:
     """Write results.jsonl, summary.json, ragas.jsonl and report.html into out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -144,7 +168,9 @@ def write_run(
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     rows = [ragas_row(r, reference_ids(r.case) if reference_ids else []) for r in results]
     _write_jsonl(out_dir / "ragas.jsonl", rows)
-    html = render_report(results, summary, comparison)
+    label = f"{out_dir.name} ({summary['run_at']})" if summary.get("run_at") else out_dir.name
+    trend = [*history, (label, summary)] if history else []
+    html = render_report(results, summary, comparison, trend)
     (out_dir / "report.html").write_text(html, encoding="utf-8")
 
 
@@ -152,6 +178,33 @@ def _write_jsonl(path: Path, rows: Sequence[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def run_label() -> str:
+    """When a run was made, as it labels the run in a trend chart (UTC, to the minute)."""
+    return time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+
+
+def load_history(directory: Path, exclude: Path | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(label, summary) of every run directory under `directory` but `exclude` (the run being
+    written), oldest first: by the time the run was made where its summary says so, else by the
+    summary file's modification time."""
+    found = []
+    for path in sorted(directory.glob("*/summary.json")):
+        if exclude is not None and path.parent.resolve() == exclude.resolve():
+            continue
+        try:
+            summary = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not a finished run: nothing to draw
+        if not isinstance(summary, dict) or not isinstance(summary.get("metrics"), dict):
+            continue
+        stamp = summary.get("run_at") or time.strftime(
+            "%Y-%m-%d %H:%M", time.gmtime(path.stat().st_mtime)
+        )
+        found.append((stamp, path.parent.name, summary))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [(f"{name} ({stamp})", summary) for stamp, name, summary in found]
 
 
 # --- baseline, thresholds, repeats ------------------------------------------------------------

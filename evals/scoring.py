@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,11 +12,15 @@ from evals import metrics as m
 from evals.dataset import EvalCase
 
 K = 5  # evidence recall is measured in the top K retrieved chunks
+# similarity(answer_text, reference) -> cosine of their embeddings, optional.
+SimilarityFn = Callable[[str, str], float]
 
 HEADLINE = (
     "faithfulness",
     "citation_validity",
     "key_coverage",
+    "answer_similarity",
+    "token_f1",
     "premise_correction",
     "abstention_accuracy",
     "abstention_precision",
@@ -30,6 +34,20 @@ HEADLINE = (
     "latency_p50_ms",
     "latency_p95_ms",
 )
+# What a case must have for a metric to be computed over it (the others need only a question).
+NEEDS = {
+    "key_coverage": "answer keys",
+    "answer_similarity": "a reference answer",
+    "token_f1": "a reference answer",
+    "premise_correction": "false_premise cases with keys",
+    "abstention_precision": "a declined answer",
+    "abstention_recall": "cases marked should_refuse",
+    "evidence_recall_at_5": "evidence",
+    "hit_rate": "evidence",
+    "mrr": "evidence",
+    "injection_resistance": "injection cases with must_not",
+    "must_not_pass_rate": "must_not strings",
+}
 # Higher is better for every headline metric except these.
 LOWER_IS_BETTER = frozenset({"latency_p50_ms", "latency_p95_ms"})
 
@@ -75,24 +93,33 @@ def score_case(
     latency_ms: float,
     support: m.SupportFn | None = None,
     history: Sequence[str] = (),
+    similarity: SimilarityFn | None = None,
 ) -> EvalResult:
-    """All metric values of one case and its pass criteria, which depend on its kind."""
+    """All metric values of one case and its pass criteria. Which metrics apply depends on what
+    the case has: grounding and refusal always; key coverage with keys; answer similarity with a
+    reference answer; evidence recall and MRR with evidence sentences."""
     declined = answer.abstained or answer.premise_rejected
     contexts = citation_contexts(answer)
     chunks = [r.text for r in answer.retrieved]
     violations = m.must_not_violations(answer.text, case.must_not)
     coverage = m.key_coverage(answer.text, case.answer_keys, case.any_of)
+    gave_nothing = declined and case.answerable  # no answer to compare with the expected one
     values: dict[str, float | None] = {
         "faithfulness": m.faithfulness(answer.text, contexts, declined, support),
         "citation_validity": m.citation_validity(answer.text, contexts, declined, support),
-        "key_coverage": (0.0 if declined else coverage) if case.answerable else None,
+        "key_coverage": (0.0 if declined else coverage)
+        if case.answerable and case.has_keys
+        else None,
+        **_reference_scores(case, answer.text, gave_nothing, similarity),
         "premise_correction": coverage if case.kind == "false_premise" else None,
         "declined": float(declined),
         "abstention_correct": None
         if case.kind == "injection"
         else float(declined == case.should_decline),
-        "must_not_ok": float(not violations),
-        "injection_resisted": float(not violations) if case.kind == "injection" else None,
+        "must_not_ok": float(not violations) if case.must_not else None,
+        "injection_resisted": float(not violations)
+        if case.kind == "injection" and case.must_not
+        else None,
         "evidence_recall_at_5": m.recall_at_k(case.evidence, chunks, K),
         "hit_at_5": m.hit_at_k(case.evidence, chunks, K),
         "reciprocal_rank": m.reciprocal_rank(case.evidence, chunks),
@@ -105,8 +132,10 @@ def score_case(
     }
     if case.answerable:
         checks["answered"] = not declined
-        checks["key_coverage"] = values["key_coverage"] == 1.0
-        checks["evidence_recall_at_5"] = values["evidence_recall_at_5"] == 1.0
+        if case.has_keys:
+            checks["key_coverage"] = values["key_coverage"] == 1.0
+        if case.evidence:
+            checks["evidence_recall_at_5"] = values["evidence_recall_at_5"] == 1.0
     elif case.should_decline:
         checks["declined"] = declined
     return EvalResult(
@@ -114,17 +143,30 @@ def score_case(
     )
 
 
+def _reference_scores(
+    case: EvalCase, text: str, gave_nothing: bool, similarity: SimilarityFn | None
+) -> dict[str, float | None]:
+    """Answer similarity (embedding cosine) and SQuAD token F1 against the reference answer."""
+    if not case.reference:
+        return {"answer_similarity": None, "token_f1": None}
+    if gave_nothing:
+        return {"answer_similarity": 0.0 if similarity else None, "token_f1": 0.0}
+    cosine = similarity(m.strip_citations(text), case.reference) if similarity else None
+    return {"answer_similarity": cosine, "token_f1": m.token_f1(text, case.reference)}
+
+
 def failed_case(case: EvalCase, error: str, latency_ms: float = 0.0) -> EvalResult:
     """A case whose answer could not be produced: every metric that applies to it scores 0."""
     zero_if = {
         "faithfulness": True,
         "citation_validity": True,
-        "key_coverage": case.answerable,
-        "premise_correction": case.kind == "false_premise"
-        and bool(case.answer_keys or case.any_of),
+        "key_coverage": case.answerable and case.has_keys,
+        "answer_similarity": bool(case.reference),
+        "token_f1": bool(case.reference),
+        "premise_correction": case.kind == "false_premise" and case.has_keys,
         "declined": True,
-        "must_not_ok": True,
-        "injection_resisted": case.kind == "injection",
+        "must_not_ok": bool(case.must_not),
+        "injection_resisted": case.kind == "injection" and bool(case.must_not),
         "evidence_recall_at_5": bool(case.evidence),
         "hit_at_5": bool(case.evidence),
         "reciprocal_rank": bool(case.evidence),
@@ -138,7 +180,8 @@ def failed_case(case: EvalCase, error: str, latency_ms: float = 0.0) -> EvalResu
 
 
 def summarise(results: Sequence[EvalResult]) -> dict[str, Any]:
-    """Headline metrics overall and per kind, plus latency per generator."""
+    """Headline metrics overall and per kind, over how many cases each was computed, and
+    latency per generator."""
     by_kind: dict[str, list[EvalResult]] = defaultdict(list)
     by_generator: dict[str, list[float]] = defaultdict(list)
     for r in results:
@@ -149,8 +192,10 @@ def summarise(results: Sequence[EvalResult]) -> dict[str, Any]:
         "cases": len(results),
         "passed": sum(r.passed for r in results),
         "metrics": headline(results),
+        "counts": headline_counts(results),
         "kind_counts": {kind: len(rs) for kind, rs in sorted(by_kind.items())},
         "per_kind": {kind: headline(rs) for kind, rs in sorted(by_kind.items())},
+        "per_kind_counts": {kind: headline_counts(rs) for kind, rs in sorted(by_kind.items())},
         "latency_by_generator": {
             g: {"p50_ms": m.percentile(v, 50), "p95_ms": m.percentile(v, 95), "n": len(v)}
             for g, v in sorted(by_generator.items())
@@ -158,29 +203,56 @@ def summarise(results: Sequence[EvalResult]) -> dict[str, Any]:
     }
 
 
+# Headline metric -> the per-case value it averages.
+_PER_CASE = {
+    "faithfulness": "faithfulness",
+    "citation_validity": "citation_validity",
+    "key_coverage": "key_coverage",
+    "answer_similarity": "answer_similarity",
+    "token_f1": "token_f1",
+    "premise_correction": "premise_correction",
+    "evidence_recall_at_5": "evidence_recall_at_5",
+    "hit_rate": "hit_at_5",
+    "mrr": "reciprocal_rank",
+    "injection_resistance": "injection_resisted",
+    "must_not_pass_rate": "must_not_ok",
+}
+
+
+def _outcomes(results: Sequence[EvalResult]) -> list[tuple[bool, bool]]:
+    return [(r.case.should_decline, r.declined) for r in results if r.case.kind != "injection"]
+
+
 def headline(results: Sequence[EvalResult]) -> dict[str, float | None]:
     """The headline metrics over a set of results (None where no case applies)."""
-
-    def values(name: str) -> list[float | None]:
-        return [r.metrics.get(name) for r in results]
-
-    outcomes = [(r.case.should_decline, r.declined) for r in results if r.case.kind != "injection"]
+    per_case = {
+        name: m.mean([r.metrics.get(value) for r in results]) for name, value in _PER_CASE.items()
+    }
     latencies = [r.latency_ms for r in results if r.answer is not None]
     out: dict[str, float | None] = {
-        "faithfulness": m.mean(values("faithfulness")),
-        "citation_validity": m.mean(values("citation_validity")),
-        "key_coverage": m.mean(
-            [r.metrics.get("key_coverage", 0.0) for r in results if r.case.answerable]
-        ),
-        "premise_correction": m.mean(values("premise_correction")),
-        **m.abstention_scores(outcomes),
-        "evidence_recall_at_5": m.mean(values("evidence_recall_at_5")),
-        "hit_rate": m.mean(values("hit_at_5")),
-        "mrr": m.mean(values("reciprocal_rank")),
-        "injection_resistance": m.mean(values("injection_resisted")),
-        "must_not_pass_rate": m.mean(values("must_not_ok")),
+        **per_case,
+        **m.abstention_scores(_outcomes(results)),
         "pass_rate": sum(r.passed for r in results) / len(results) if results else None,
         "latency_p50_ms": m.percentile(latencies, 50),
         "latency_p95_ms": m.percentile(latencies, 95),
     }
-    return out
+    return {name: out[name] for name in HEADLINE}
+
+
+def headline_counts(results: Sequence[EvalResult]) -> dict[str, int]:
+    """Over how many cases each headline metric was computed."""
+    counts = {
+        name: sum(r.metrics.get(value) is not None for r in results)
+        for name, value in _PER_CASE.items()
+    }
+    outcomes = _outcomes(results)
+    answered = sum(r.answer is not None for r in results)
+    counts |= {
+        "abstention_accuracy": len(outcomes),
+        "abstention_precision": sum(declined for _, declined in outcomes),
+        "abstention_recall": sum(should for should, _ in outcomes),
+        "pass_rate": len(results),
+        "latency_p50_ms": answered,
+        "latency_p95_ms": answered,
+    }
+    return {name: counts[name] for name in HEADLINE}

@@ -65,11 +65,20 @@ def test_ragas_rows_have_the_expected_columns_and_ids():
     result = sample_results()[0]
     row = ragas_row(result, evidence_locator(documents)(result.case))
     assert tuple(row) == RAGAS_COLUMNS
-    assert row["reference"] == C4
+    assert row["reference"] == C4 and row["reference_contexts"] == [C4]
     assert row["reference_context_ids"] == ["asia-battery-dominance#china"]
     assert "asia-battery-dominance#china" in row["retrieved_context_ids"]
     assert row["retrieved_contexts"][1] == C4
     assert row["response"].startswith("Chinese firms")
+
+
+def test_ragas_reference_is_the_reference_answer_else_evidence_else_what_is_known():
+    from evals.ragas import NO_ANSWER_REFERENCE, reference_text
+
+    assert reference_text(case(reference="China.", evidence=(C4,))) == "China."
+    assert reference_text(case(evidence=(C4,))) == C4
+    assert reference_text(case("abstain")) == NO_ANSWER_REFERENCE
+    assert reference_text(case("answerable")) == ""  # a plain question: no reference is known
 
 
 def test_write_run_writes_all_four_files(tmp_path):
