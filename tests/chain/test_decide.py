@@ -1,0 +1,102 @@
+"""The refusal checks as plain functions over hand-made evidence (no index, no model)."""
+
+from __future__ import annotations
+
+from bot import decide, messages
+from bot.evidence import Evidence
+from bot.intent import read_intent
+from bot.names import Name
+from index.records import Chunk, ScoredChunk
+
+
+def hit(text: str, dense: float, anchor: str = "china", n: int = 0) -> ScoredChunk:
+    unit = Chunk(f"s{n}", text, "doc", "A report", anchor, "sentence", position=n)
+    return ScoredChunk(unit, dense, dense, 0.0)
+
+
+def no_paraphrase(word: str, words) -> float:
+    return 0.0  # only literal matches count
+
+
+def evidence(query: str, *hits: ScoredChunk, names=()) -> Evidence:
+    return Evidence(query, tuple(names), tuple(hits))
+
+
+CHINA = Name("China", "place", ("China", "Chinese"))
+
+
+def test_an_off_topic_question_is_refused_by_similarity_with_its_value():
+    q = "What's the capital of France?"
+    verdict = decide.after_retrieval(q, read_intent(q), evidence(q, hit("China leads.", 0.05)))
+    assert verdict.final and verdict.message == messages.NOT_COVERED
+    assert verdict.reason == f"relevance: best similarity 0.05 < {decide.MIN_RELEVANCE}"
+
+
+def test_a_name_missing_from_the_retrieved_passages_is_refused():
+    q = "What is Northvolt doing?"
+    northvolt = Name("Northvolt", "name", ("Northvolt",))
+    found = evidence(q, hit("China leads battery making.", 0.5), names=[northvolt])
+    verdict = decide.after_retrieval(q, read_intent(q), found)
+    assert verdict.final and verdict.reason.startswith("named_things:")
+    assert "Northvolt" not in verdict.message  # the reply never echoes the question
+
+
+def test_a_figure_missing_from_the_retrieved_passages_is_refused():
+    q = "Is the US tariff 25%?"
+    found = evidence(q, hit("The US imposed tariffs.", 0.6))
+    verdict = decide.after_retrieval(q, read_intent(q), found)
+    assert verdict.final and verdict.message == messages.NO_SUCH_FIGURE
+
+
+def test_a_known_name_and_figure_go_on():
+    q = "Does China run 70% of factories?"
+    found = evidence(q, hit("China runs over 70% of factories.", 0.7), names=[CHINA])
+    assert not decide.after_retrieval(q, read_intent(q), found).final
+
+
+def test_a_date_question_without_a_dated_sentence_about_its_subject_says_so():
+    q = "When was CATL founded?"
+    catl = Name("CATL", "company", ("CATL",))
+    chosen = [hit("CATL expanded rapidly.", 0.5), hit("The Made in 2025 plan.", 0.4, n=1)]
+    verdict = decide.after_selection(q, read_intent(q), chosen, [catl], no_paraphrase)
+    assert verdict.final and verdict.lacks == "date" and verdict.message == messages.NO_DATE
+
+
+def test_a_quantity_question_answers_in_words_when_its_topic_is_met():
+    q = "How much of global production capacity does China account for?"
+    chosen = [hit("China accounts for the majority of global production capacity.", 0.8)]
+    verdict = decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
+    assert not verdict.final and verdict.lacks == "figure"
+
+
+def test_a_quantity_question_about_something_unmentioned_is_refused():
+    q = "How many people work in China's battery industry?"
+    chosen = [hit("China leads the battery industry.", 0.8)]
+    verdict = decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
+    assert verdict.final and verdict.message == messages.NO_FIGURE
+    assert "people" not in verdict.message
+
+
+def test_a_presupposed_clause_no_sentence_states_is_a_rejected_premise():
+    q = "Why did Japan overtake China in production capacity?"
+    japan = Name("Japan", "place", ("Japan",))
+    chosen = [hit("Japan faces challenges in scaling production compared to China.", 0.6)]
+    verdict = decide.after_selection(q, read_intent(q), chosen, [japan, CHINA], no_paraphrase)
+    assert verdict.premise_rejected and verdict.reason.startswith("premise:")
+
+
+def test_a_presupposed_clause_a_sentence_states_is_accepted():
+    q = "Why is China the undisputed leader in battery manufacturing?"
+    chosen = [hit("China is the undisputed leader in battery manufacturing.", 0.9)]
+    verdict = decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
+    assert not verdict.premise_rejected and not verdict.final
+
+
+def test_a_close_word_counts_as_met():
+    def close(word, words):
+        return 0.9 if word.startswith("carmak") and "automakers" in words else 0.0
+
+    met = decide.topic_met(
+        "firms partner with carmakers", ["joint ventures with automakers"], [], close
+    )
+    assert met > 0
