@@ -153,7 +153,9 @@ class AnswerChain:
     def gather(self, query: Query) -> Evidence:
         """Sentences for the question, its parts and its sides (a store failure is one error)."""
         try:
-            return gather(self.retriever, query.rewritten, query.intent, self.entities)
+            return gather(
+                self.retriever, query.rewritten, query.intent, self.entities, query.cleaned
+            )
         except Exception as exc:  # any store failure is the same thing to a user
             log.warning("retrieval failed: %s", type(exc).__name__)
             raise BackendUnavailable(messages.BACKEND_UNAVAILABLE) from exc

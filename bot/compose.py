@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.evidence import Evidence, Part
 from bot.intent import Intent
 from bot.names import mentioned
+from index.chunking import section_label
 from index.records import ScoredChunk
 
 # A further sentence joins the answer when its score is within this much of the best one's
@@ -87,9 +88,17 @@ def _part_pick(part: Part, evidence: Evidence):
     """A part's best sentence; for a side of a comparison, the best one about that side."""
     if part.side is None:
         return part.ranked[0] if part.ranked else None
+
+    def own(h) -> bool:  # names no other side, so it reads as about this one
+        return not any(mentioned(r, h.chunk.text) for r in part.rivals)
+
+    named = [h for h in part.ranked if mentioned(part.side, h.chunk.text)]
+    section = [h for h in part.ranked if mentioned(part.side, section_label(h.chunk.anchor))]
     about = [h for h in part.ranked if mentioned(part.side, _context(h, evidence))]
-    alone = [h for h in about if mentioned(part.side, h.chunk.text)]
-    return (alone or about or [None])[0]
+    for group in ([h for h in named if own(h)], [h for h in section if own(h)], named, about):
+        if group:
+            return group[0]
+    return None
 
 
 def _context(hit, evidence: Evidence) -> str:

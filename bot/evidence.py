@@ -32,6 +32,7 @@ class Part:
     query: str
     side: Name | None  # the side a comparison part is about
     ranked: tuple[ScoredChunk, ...]
+    rivals: tuple[Name, ...] = ()  # the comparison's other sides
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,13 @@ class Evidence:
         return self.passages.get(hit.chunk.parent or "", hit.chunk)
 
 
-def gather(retriever: Any, query: str, intent: Intent, entities: Sequence[Any]) -> Evidence:
-    """Search sentences for the question, its parts, and the sides it compares."""
+def gather(
+    retriever: Any, query: str, intent: Intent, entities: Sequence[Any], asked: str = ""
+) -> Evidence:
+    """Search sentences for the question, its parts, and the sides it compares. `asked` is the
+    user's own wording of a rewritten follow-up: the sides it names are the ones compared."""
     names = asked_names(query, entities)
+    own = asked_names(asked, entities) if asked else names
     query = search_text(query, names)
     ranked = _favour_names(retriever.search_sentences(query, k=SENTENCES_K), names, entities)
     if intent.section and ranked:
@@ -75,10 +80,10 @@ def gather(retriever: Any, query: str, intent: Intent, entities: Sequence[Any]) 
     for p in intent.parts:
         found = retriever.search_sentences(p, k=PART_K)
         parts.append(Part(p, None, _favour_names(found, asked_names(p, entities), entities)))
-    for side, others in comparison_sides(names):
+    for side, others in comparison_sides(own if len(own) >= 2 else names):
         side_query = without(query, others)
         found = _favour_names(retriever.search_sentences(side_query, k=PART_K), [side], entities)
-        parts.append(Part(side_query, side, found))
+        parts.append(Part(side_query, side, found, tuple(others)))
     found = [*ranked, *(h for p in parts for h in p.ranked)]
     passages = {h.chunk.parent: retriever.passage(h.chunk.parent) for h in found if h.chunk.parent}
     passages = {pid: chunk for pid, chunk in passages.items() if chunk is not None}
