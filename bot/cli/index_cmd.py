@@ -25,6 +25,8 @@ NOTHING_TO_KEEP = (
     "above, then run `batterybot index build`."
 )
 LEFT_OUT = "Not indexed until fixed:"
+UP_TO_DATE = "Up to date with the corpus."
+UP_TO_DATE_BUT = "Up to date with every document that loads; the problems below are not indexed."
 
 
 def register(main: click.Group) -> None:
@@ -153,7 +155,8 @@ def status(settings: Settings) -> None:
     click.echo(f"Model:      {manifest.model} ({manifest.dimension} dimensions)")
     click.echo(f"Last build: {manifest.built_at} ({manifest.seconds:.1f} s)")
     changed = [*state.stale, *(f"{name} (deleted)" for name in state.deleted)]
-    click.echo(STALE.format(names=", ".join(changed)) if changed else "Up to date with the corpus.")
+    current = UP_TO_DATE_BUT if problems else UP_TO_DATE
+    click.echo(STALE.format(names=", ".join(changed)) if changed else current)
     if problems:
         click.echo(LEFT_OUT, err=True)
         echo_problems(problems)
