@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 index: install
-	$(BIN)/batterybot index build
+	$(BIN)/batterybot index build --keep-last-good
 
 # The main job: the Slack bot when tokens are set, a terminal chat otherwise.
 run: index

@@ -19,22 +19,32 @@ __all__ = [
     "entities_path",
     "load_corpus",
     "load_entities",
+    "read_corpus",
 ]
 
 
 def load_corpus(corpus_dir: Path) -> Corpus:
     """Load documents/, entities.yaml and facts/ under corpus_dir; raise CorpusInvalid on any problem."""
+    corpus, problems = read_corpus(corpus_dir)
+    if problems:
+        raise CorpusInvalid(problems)
+    return corpus
+
+
+def read_corpus(corpus_dir: Path) -> tuple[Corpus, list[Problem]]:
+    """What loads cleanly under corpus_dir, and every problem with the rest.
+
+    For showing people what is there; building an index takes `load_corpus`, all or nothing.
+    """
     if not corpus_dir.is_dir():
         reason = "corpus folder not found; point --corpus-dir or BATTERYBOT_CORPUS_DIR at it"
-        raise CorpusInvalid([Problem(str(corpus_dir), 0, reason)])
+        return Corpus(documents=(), facts=(), entities=()), [Problem(str(corpus_dir), 0, reason)]
     documents, problems = load_documents(corpus_dir / "documents")
     entities, entity_problems = read_entities(entities_path(corpus_dir))
     problems += entity_problems
     facts, fact_problems = load_facts(corpus_dir / "facts", documents, entities)
     problems += fact_problems
-    if problems:
-        raise CorpusInvalid(problems)
-    return Corpus(documents=tuple(documents), facts=tuple(facts), entities=entities)
+    return Corpus(documents=tuple(documents), facts=tuple(facts), entities=entities), problems
 
 
 def check_corpus(corpus_dir: Path) -> list[Problem]:

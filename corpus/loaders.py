@@ -37,24 +37,31 @@ def load_document(path: Path) -> Document:
 
 
 def load_documents(documents_dir: Path) -> tuple[list[Document], list[Problem]]:
-    """Load every document in a folder (sorted by name); ids must be unique across files."""
+    """Load every document in a folder (sorted by name); ids must be unique across files.
+
+    When two files claim one id, the one that was there first (older modification time) keeps
+    it and the newer one is the problem: that is the file someone just added or edited.
+    """
     if not documents_dir.is_dir():
         return [], [Problem(str(documents_dir), 0, "documents folder not found")]
-    documents: list[Document] = []
+    loaded: list[tuple[Path, Document]] = []
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
     for path in sorted(documents_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
         try:
-            document = load_document(path)
+            loaded.append((path, load_document(path)))
         except CorpusError as exc:
             problems += exc.problems
-            continue
-        if document.id in seen:
-            reason = f"document id {document.id!r} is already used by {seen[document.id]}"
+    owner: dict[str, Path] = {}
+    for path, document in sorted(loaded, key=lambda pair: (pair[0].stat().st_mtime, pair[0].name)):
+        owner.setdefault(document.id, path)
+    documents: list[Document] = []
+    for path, document in loaded:
+        first = owner[document.id]
+        if first != path:
+            reason = f"document id {document.id!r} is already used by {first.name}"
             problems.append(Problem(str(path), 1, reason))
             continue
-        seen[document.id] = path.name
         documents.append(document)
-    return documents, problems
+    return documents, sorted(problems, key=lambda p: (p.file, p.line))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -11,9 +14,30 @@ from corpus.errors import CorpusError
 from corpus.models import Document, Problem
 from corpus.text import blocks, collapse_space, number_paragraphs, title_from_stem
 
+# Where the "%PDF-" header may sit: readers accept up to 1 KiB of junk before it.
+HEADER_WINDOW = 1024
+NOT_A_PDF = "not a PDF: the file does not start with %PDF- (another format saved as .pdf?)"
+
 
 def load_pdf(path: Path) -> Document:
     """Load a .pdf document; raise CorpusError if it is unreadable, encrypted or has no text."""
+    with _quiet_pypdf():
+        return _load_pdf(path)
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs its repairs ("EOF marker not found") as warnings; our Problem says it once."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _load_pdf(path: Path) -> Document:
     file = str(path)
     reader = _open(path)
     drafts: list[tuple[int, str, str | None, int]] = []
@@ -44,6 +68,13 @@ def load_pdf(path: Path) -> Document:
 
 def _open(path: Path) -> PdfReader:
     file = str(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEADER_WINDOW)
+    except OSError as exc:
+        raise CorpusError([Problem(file, 0, f"cannot read the file: {exc.strerror}")]) from exc
+    if b"%PDF-" not in head:
+        raise CorpusError([Problem(file, 0, NOT_A_PDF)])
     try:
         reader = PdfReader(path)
         encrypted = reader.is_encrypted

@@ -21,6 +21,8 @@ from index.records import Chunk
 from index.tagging import entity_tagger
 
 EMBED_BATCH = 256
+# The embedding bar appears only once a build has run this long: short work stays quiet.
+PROGRESS_DELAY_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,13 @@ def _embed_into(
     from tqdm import tqdm
 
     dimension = 0
-    with tqdm(total=len(chunks), unit="chunk", desc="Embedding", disable=not progress) as bar:
+    with tqdm(
+        total=len(chunks),
+        unit="chunk",
+        desc="Embedding",
+        disable=not progress,
+        delay=PROGRESS_DELAY_SECONDS,
+    ) as bar:
         for start in range(0, len(chunks), batch_size):
             part = chunks[start : start + batch_size]
             vectors = embeddings.embed_documents([embedding_text(c) for c in part])

@@ -86,12 +86,27 @@ def _load(path: Path, sha256: str) -> Any:
         if key not in _loaded:
             from langchain_huggingface import HuggingFaceEmbeddings
 
-            _loaded[key] = HuggingFaceEmbeddings(
-                model_name=str(path),
-                model_kwargs={"device": "cpu", "local_files_only": True},
-                encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
-            )
+            with _no_loading_bar():
+                _loaded[key] = HuggingFaceEmbeddings(
+                    model_name=str(path),
+                    model_kwargs={"device": "cpu", "local_files_only": True},
+                    encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
+                )
         return _loaded[key]
+
+
+@contextmanager
+def _no_loading_bar() -> Iterator[None]:
+    """Hide transformers' "Loading weights" bar: a local load takes well under a second."""
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
 
 
 @contextmanager

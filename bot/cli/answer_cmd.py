@@ -18,7 +18,15 @@ GENERATOR = click.option(
     default=None,
     help="Override the configured generator.",
 )
-CHAT_HELP = "Ask about battery manufacturing in Asia. Commands: /new (new thread), /quit."
+BATCH_INVALID = (
+    "{count} problem(s) in {file}; nothing was answered. Fix each line above and run again."
+)
+BATCH_RESUMING = "Resuming: {done} already answered in {out}, {todo} to go."
+BATCH_FAILED = (
+    "{failed} of {total} could not be answered (see their 'error'); "
+    "run the same command again to retry just those."
+)
+BATCH_INTERRUPTED = "Interrupted. Every answer written so far is kept; with --out, run the same command again to resume."
 
 
 def register(main: click.Group) -> None:
@@ -79,55 +87,66 @@ def ask(settings: Settings, question: str, as_json: bool, generator: str | None)
 @click.pass_obj
 def chat(settings: Settings, generator: str | None) -> None:
     """Talk with the bot in the terminal; follow-up questions use the conversation so far."""
-    from bot.errors import BackendUnavailable
-    from bot.records import Turn
+    from bot.cli.chat import MessageReader, run_chat
 
-    chain = open_chain(settings, generator)
-    click.echo(CHAT_HELP)
-    history: list[Turn] = []
-    while True:
-        try:
-            question = input("\nyou> ").strip()
-        except (EOFError, KeyboardInterrupt):
-            click.echo()
-            return
-        if question in ("/quit", "/exit", "quit", "exit"):
-            return
-        if question == "/new":
-            history.clear()
-            click.echo("Started a new thread.")
-            continue
-        if not question:
-            continue
-        try:
-            answer = chain.answer(question, tuple(history))
-        except BackendUnavailable as exc:
-            click.echo(f"bot> {exc}")
-            continue
-        click.echo("bot> " + render(answer).replace("\n", "\n     "))
-        history += [Turn("user", question), Turn("assistant", answer.text)]
+    run_chat(open_chain(settings, generator), MessageReader.for_terminal(), render)
 
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write answers here; run again with the same --out to resume an interrupted run.",
+)
 @GENERATOR
 @click.pass_obj
 def batch(settings: Settings, file: Path, out: Path | None, generator: str | None) -> None:
-    """Answer each line of a JSONL file ({id, question} or {id, turns}); the model loads once."""
-    from bot.batch import BatchError, answer_lines
+    """Answer each line of a JSONL file ({id, question} or {id, turns}); the model loads once.
 
-    chain = open_chain(settings, generator)
-    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    The whole file is checked first: any bad line is reported as file:line: reason and
+    nothing is answered.
+    """
+    from bot.batch import BatchInvalid, finished_records, keep_only, read_batch
+
     try:
-        for record in answer_lines(chain, file.read_text(encoding="utf-8").splitlines()):
+        items = read_batch(str(file), file.read_bytes())
+        done = finished_records(out, items) if out else {}
+    except BatchInvalid as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            BATCH_INVALID.format(count=len(exc.problems), file=file)
+        ) from None
+    todo = [item for item in items if item.key not in done]
+    if done:
+        click.echo(BATCH_RESUMING.format(done=len(done), todo=len(todo), out=out), err=True)
+    chain = open_chain(settings, generator) if todo else None
+    if out:
+        keep_only(out, done)
+    failed = _write_answers(chain, todo, out)
+    if failed:
+        raise click.ClickException(BATCH_FAILED.format(failed=failed, total=len(todo)))
+
+
+def _write_answers(chain: Any, items: list, out: Path | None) -> int:
+    """Answer items into out (appending) or stdout, one flushed line each; count failures."""
+    from bot.batch import answer_items
+
+    sink = out.open("a", encoding="utf-8") if out else sys.stdout
+    failed = 0
+    try:
+        for record in answer_items(chain, items):
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")
             sink.flush()
-    except BatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+            failed += "error" in record
+    except KeyboardInterrupt:
+        raise click.ClickException(BATCH_INTERRUPTED) from None
     finally:
         if out:
             sink.close()
+    return failed
 
 
 @click.command()

@@ -12,6 +12,10 @@ from bot.settings import Settings
 CHECK_OK = "Corpus OK: {documents} document(s), {paragraphs} paragraphs, {facts} facts, {entities} entities in {dir}"
 PROBLEMS_FOUND = "{count} problem(s) found in {dir}. Fix each line above, then run `batterybot corpus check` again."
 LIST_TOTAL = "Total: {documents} document(s), {paragraphs} paragraphs, {facts} facts"
+LEFT_OUT = (
+    "{count} problem(s) in {dir}: what they name is left out until fixed. "
+    "Run `batterybot corpus check` after fixing."
+)
 TITLE_WIDTH = 50
 
 corpus_dir_option = click.option(
@@ -54,8 +58,11 @@ def check(settings: Settings, corpus_dir: Path | None) -> None:
 @corpus_dir_option
 @click.pass_obj
 def list_documents(settings: Settings, corpus_dir: Path | None) -> None:
-    """Show each document with its paragraph and fact counts."""
-    loaded = _load_or_exit(corpus_dir or settings.corpus_dir)
+    """Show each document with its paragraph and fact counts, then any problems (exit 1)."""
+    from corpus.check import read_corpus
+
+    folder = corpus_dir or settings.corpus_dir
+    loaded, problems = read_corpus(folder)
     facts = Counter(fact.source_id for fact in loaded.facts)
     rows = [("ID", "TITLE", "PARAGRAPHS", "FACTS", "DATE")]
     for doc in loaded.documents:
@@ -75,6 +82,16 @@ def list_documents(settings: Settings, corpus_dir: Path | None) -> None:
             facts=len(loaded.facts),
         )
     )
+    if problems:
+        echo_problems(problems)
+        click.echo(LEFT_OUT.format(count=len(problems), dir=_shown(folder)), err=True)
+        raise SystemExit(1)
+
+
+def echo_problems(problems) -> None:
+    """Each problem as file:line: reason on stderr, the file relative to where the user is."""
+    for problem in problems:
+        click.echo(f"{_shown(Path(problem.file))}:{problem.line}: {problem.reason}", err=True)
 
 
 def _load_or_exit(folder: Path):
@@ -84,8 +101,7 @@ def _load_or_exit(folder: Path):
     try:
         return load_corpus(folder)
     except CorpusInvalid as exc:
-        for problem in exc.problems:
-            click.echo(f"{_shown(Path(problem.file))}:{problem.line}: {problem.reason}", err=True)
+        echo_problems(exc.problems)
         click.echo(PROBLEMS_FOUND.format(count=len(exc.problems), dir=_shown(folder)), err=True)
         raise SystemExit(1) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from typing import Any
 
@@ -14,6 +15,18 @@ NOT_BUILT = "No index has been built yet for '{collection}'. Run `batterybot ind
 STALE = "Out of date: {names}. Run `batterybot index build` to update."
 BROKEN = "The live index is missing or incomplete. Run `batterybot index build` to repair it."
 NO_HITS = "Nothing in the index matches that query."
+NOT_REBUILT = (
+    "{count} problem(s) in the corpus, so the index was not rebuilt: the bot answers from the "
+    "last good index ({documents} document(s), built {built_at}). Fix the file(s) above, then "
+    "run `batterybot index build`."
+)
+NOTHING_TO_KEEP = (
+    "{count} problem(s) in the corpus and no earlier index to answer from. Fix the file(s) "
+    "above, then run `batterybot index build`."
+)
+LEFT_OUT = "Not indexed until fixed:"
+UP_TO_DATE = "Up to date with the corpus."
+UP_TO_DATE_BUT = "Up to date with every document that loads; the problems below are not indexed."
 
 
 def register(main: click.Group) -> None:
@@ -28,12 +41,6 @@ def _problems() -> tuple[type[Exception], ...]:
     from index.errors import IndexProblem
 
     return (IndexProblem, CorpusError)
-
-
-def _load_corpus(settings: Settings) -> Any:
-    from corpus.check import load_corpus
-
-    return load_corpus(settings.corpus_dir)
 
 
 def _client(settings: Settings) -> Any:
@@ -59,18 +66,36 @@ def index() -> None:
 
 @index.command("build")
 @click.option("--rebuild", is_flag=True, help="Re-embed everything, even unchanged documents.")
+@click.option(
+    "--keep-last-good",
+    is_flag=True,
+    help="If the corpus has problems, report them and keep the last good index (exit 0) "
+    "instead of failing; still fails when there is no index yet.",
+)
 @click.pass_obj
-def build(settings: Settings, rebuild: bool) -> None:
-    """Index the corpus, embedding only what changed since the last build."""
+def build(settings: Settings, rebuild: bool, keep_last_good: bool) -> None:
+    """Index the corpus, embedding only what changed since the last build.
+
+    A corpus with problems is never half-indexed: each problem is reported as file:line: reason
+    and the index stays as it was.
+    """
+    from bot.cli.corpus_cmd import echo_problems
+    from corpus.check import read_corpus
     from index.build import build_index
 
+    corpus, problems = read_corpus(settings.corpus_dir)
+    if problems:
+        echo_problems(problems)
+        _keep_last_good(settings, corpus, len(problems), fail=not keep_last_good)
+        return
     try:
         report = build_index(
-            _load_corpus(settings),
+            corpus,
             _client(settings),
             _embeddings(settings),
             settings.collection,
             rebuild=rebuild,
+            progress=sys.stderr.isatty(),
             sentences=settings.chunk_sentences,
             overlap=settings.chunk_overlap,
         )
@@ -79,15 +104,36 @@ def build(settings: Settings, rebuild: bool) -> None:
     click.echo(report.summary())
 
 
-@index.command("status")
-@click.pass_obj
-def status(settings: Settings) -> None:
-    """Show what the index holds and which documents changed since it was built."""
+def _keep_last_good(settings: Settings, corpus: Any, count: int, *, fail: bool) -> None:
+    """Say which index keeps answering; raise unless asked to carry on and one is there."""
     from index.build import index_status
 
     try:
+        state = index_status(corpus, _client(settings), settings.collection)
+    except _problems() as exc:
+        raise _fail(exc) from exc
+    if state is None or not state.live:
+        raise click.ClickException(NOTHING_TO_KEEP.format(count=count))
+    message = NOT_REBUILT.format(
+        count=count, documents=len(state.manifest.sources), built_at=state.manifest.built_at
+    )
+    if fail:
+        raise click.ClickException(message)
+    click.echo(f"Warning: {message}", err=True)
+
+
+@index.command("status")
+@click.pass_obj
+def status(settings: Settings) -> None:
+    """Show what the index holds, which documents changed since it was built, and problems."""
+    from bot.cli.corpus_cmd import echo_problems
+    from corpus.check import read_corpus
+    from index.build import index_status
+
+    corpus, problems = read_corpus(settings.corpus_dir)
+    try:
         state = index_status(
-            _load_corpus(settings),
+            corpus,
             _client(settings),
             settings.collection,
             sentences=settings.chunk_sentences,
@@ -96,6 +142,7 @@ def status(settings: Settings) -> None:
     except _problems() as exc:
         raise _fail(exc) from exc
     if state is None:
+        echo_problems(problems)
         raise click.ClickException(NOT_BUILT.format(collection=settings.collection))
     manifest = state.manifest
     where = (
@@ -108,9 +155,15 @@ def status(settings: Settings) -> None:
     click.echo(f"Model:      {manifest.model} ({manifest.dimension} dimensions)")
     click.echo(f"Last build: {manifest.built_at} ({manifest.seconds:.1f} s)")
     changed = [*state.stale, *(f"{name} (deleted)" for name in state.deleted)]
-    click.echo(STALE.format(names=", ".join(changed)) if changed else "Up to date with the corpus.")
+    current = UP_TO_DATE_BUT if problems else UP_TO_DATE
+    click.echo(STALE.format(names=", ".join(changed)) if changed else current)
+    if problems:
+        click.echo(LEFT_OUT, err=True)
+        echo_problems(problems)
     if not state.live:
         raise click.ClickException(BROKEN)
+    if problems:
+        raise SystemExit(1)
 
 
 @click.command("search")

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.batch import BatchError, answer_lines, parse_line
 from bot.cli import main
 
 KOREA_Q = "Which companies lead South Korea's battery industry?"
@@ -64,41 +63,3 @@ def test_batch_writes_one_line_per_input_with_its_id(run_cli, tmp_path: Path):
         assert {"answer", "abstained", "citations", "retrieved", "generator", "timings_ms"} <= set(
             r
         )
-
-
-def test_malformed_batch_line_names_the_line(run_cli, tmp_path: Path):
-    source = tmp_path / "bad.jsonl"
-    source.write_text(
-        json.dumps({"id": "q1", "question": KOREA_Q}) + "\n{not json\n", encoding="utf-8"
-    )
-    result = run_cli("batch", str(source))
-    assert result.exit_code == 1
-    assert "line 2" in result.output and "not valid JSON" in result.output
-    assert '"id": "q1"' in result.stdout  # the good line before it was still answered
-
-
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("{not json", "line 3: not valid JSON"),
-        ("[1, 2]", "line 3: expected an object"),
-        ('{"id": 1}', "line 3: needs a 'question'"),
-        ('{"id": 1, "turns": ["ok", 2]}', "line 3: needs a 'question'"),
-        ('{"id": 1, "question": 7}', "line 3: needs a 'question'"),
-    ],
-)
-def test_parse_line_errors_name_the_line(line, message):
-    with pytest.raises(BatchError, match=message):
-        parse_line(line, 3)
-
-
-def test_parse_line_defaults_the_id_to_the_line_number():
-    assert parse_line('{"question": "q?"}', 5) == (5, ["q?"])
-    assert parse_line('{"id": "x", "turns": ["a", "b"]}', 1) == ("x", ["a", "b"])
-
-
-def test_answer_lines_over_the_real_chain(chain):
-    lines = [json.dumps({"id": "a", "question": "hello"}), "", json.dumps({"question": "🔋"})]
-    records = list(answer_lines(chain, lines))
-    assert [r["id"] for r in records] == ["a", 3]
-    assert all(r["abstained"] for r in records)

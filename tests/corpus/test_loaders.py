@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -177,15 +178,21 @@ def test_encrypted_pdf_is_a_clear_problem(tmp_path):
 @pytest.mark.parametrize(
     "data, reason",
     [
-        (b"this is not a pdf at all", "unreadable PDF"),
+        (b"this is not a pdf at all", "not a PDF: the file does not start with %PDF-"),
+        (b"nope\n", "not a PDF: the file does not start with %PDF-"),
+        (make_pdf([["Cut short."]])[:60], "unreadable PDF"),
         (make_pdf([[]]), "the PDF has no extractable text"),
     ],
 )
-def test_unreadable_or_textless_pdf(tmp_path, data, reason):
+def test_unreadable_or_textless_pdf_is_one_problem_and_no_pypdf_chatter(
+    tmp_path, capfd, caplog, data, reason
+):
     path = tmp_path / "bad.pdf"
     path.write_bytes(data)
     [(line, text)] = problems_of(path)
     assert line == 0 and text.startswith(reason)
+    assert capfd.readouterr().err == ""
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]
 
 
 GOOD_FRONT = "---\nid: doc\ntitle: Doc\n---\n"
@@ -286,6 +293,20 @@ def test_load_documents_reports_duplicate_ids_and_keeps_going(tmp_path):
         ("broken.md", 1, problems[1].reason),
     ]
     assert problems[1].reason.startswith("missing front matter")
+
+
+def test_a_duplicate_id_is_reported_on_the_newer_file_whatever_its_name(tmp_path):
+    original = tmp_path / "zz-report.md"
+    original.write_text("---\nid: report\ntitle: Original\n---\nOne.\n", encoding="utf-8")
+    copy = tmp_path / "aa-draft.md"
+    copy.write_text("---\nid: report\ntitle: Draft\n---\nTwo.\n", encoding="utf-8")
+    os.utime(original, (1_700_000_000, 1_700_000_000))
+    os.utime(copy, (1_700_000_500, 1_700_000_500))
+    documents, problems = load_documents(tmp_path)
+    assert [d.title for d in documents] == ["Original"]
+    assert [(Path(p.file).name, p.reason) for p in problems] == [
+        ("aa-draft.md", "document id 'report' is already used by zz-report.md")
+    ]
 
 
 def test_document_hash_follows_content_not_layout(tmp_path):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.slack import messages
-from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
+from tests.fakes.slack_api import BOT_USER_ID, Call, FakeSlackApi
 from tests.slack.conftest import SlackHarness, event_envelope, make_settings, post, serve_app, sign
 
 pytestmark = pytest.mark.integration
@@ -50,13 +50,32 @@ def finals(api: FakeSlackApi) -> list:
     ]
 
 
-def wait_finals(api: FakeSlackApi, count: int, timeout: float = 30.0) -> list:
+def reply_to(api: FakeSlackApi, ts: str) -> Call | None:
+    """The final reply in the thread of the message `ts`, once it has arrived (else None).
+
+    A reply is either posted straight into the thread, or a "Searching…" placeholder in the
+    thread that is later updated; other events' replies, early or late, never match.
+    """
+    placeholders = set()
+    for c in api.calls("chat.postMessage"):
+        if c.params.get("thread_ts") != ts:
+            continue
+        if c.params.get("text") != messages.SEARCHING:
+            return c
+        placeholders.add(c.response["ts"])
+    updates = [c for c in api.calls("chat.update") if c.params.get("ts") in placeholders]
+    return updates[-1] if updates else None
+
+
+def wait_reply(api: FakeSlackApi, ts: str, timeout: float = 30.0) -> Call:
+    """Wait until the message `ts` has its final reply (a condition, not a count of replies)."""
     deadline = time.monotonic() + timeout
-    while len(found := finals(api)) < count:
+    while (reply := reply_to(api, ts)) is None:
         if time.monotonic() > deadline:
-            raise AssertionError(f"expected {count} replies, got {[c.params for c in found]}")
+            seen = [(c.method, c.params.get("text")) for c in api.calls()]
+            raise AssertionError(f"no reply to {ts}; calls: {seen}")
         time.sleep(0.02)
-    return found
+    return reply
 
 
 def everything_posted(api: FakeSlackApi) -> str:
@@ -84,16 +103,16 @@ def real_slack(tmp_path, chain, indexed) -> Iterator[SlackHarness]:
 
 def test_bad_mentions_each_get_one_clear_reply_and_ping_no_one(real_slack):
     api = real_slack.api
+    texts = {}
     for n, (case_id, text) in enumerate(SLACK_INPUTS):
-        status, _ = real_slack.send_event(mention(text, f"1700001000.{n:06d}"))
+        ts = f"1700001000.{n:06d}"
+        status, _ = real_slack.send_event(mention(text, ts))
         assert status == 200, case_id
-        reply = wait_finals(api, n + 1)[n]
+        reply = wait_reply(api, ts)
         assert reply.params["text"].strip(), case_id
         assert reply.params["text"] != messages.UNEXPECTED_ERROR, case_id
         assert reply.params["channel"] == CHANNEL
-    texts = {
-        case_id: c.params["text"] for (case_id, _), c in zip(SLACK_INPUTS, finals(api), strict=True)
-    }
+        texts[case_id] = reply.params["text"]
     assert texts["empty-mention"] == messages.EMPTY_QUESTION
     assert texts["whitespace"] == messages.EMPTY_QUESTION
     assert texts["only-emoji"] == messages.EMPTY_QUESTION
@@ -157,12 +176,11 @@ def test_malformed_payloads_and_missing_fields_never_break_the_endpoint(real_sla
     )
 
     # The app still serves; events it could not use got at most a plain notice, never a ping.
-    before = len(finals(real_slack.api))
-    assert {c.params["text"] for c in finals(real_slack.api)} <= {
+    real_slack.send_event(mention(KOREA, "1700002000.000001"))
+    reply = wait_reply(real_slack.api, "1700002000.000001")
+    assert "LG Energy Solution" in reply.params["text"]
+    assert {c.params["text"] for c in finals(real_slack.api)} - {reply.params["text"]} <= {
         messages.EMPTY_QUESTION,
         messages.UNEXPECTED_ERROR,
     }
-    real_slack.send_event(mention(KOREA, "1700002000.000001"))
-    reply = wait_finals(real_slack.api, before + 1)[-1]
-    assert "LG Energy Solution" in reply.params["text"]
     assert not PING.search(everything_posted(real_slack.api))
