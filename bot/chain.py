@@ -148,7 +148,9 @@ class AnswerChain:
         prof = profile(cleaned)
         text = strip_injection(cleaned) if prof.injection else cleaned
         rewritten = rewrite(text, history, self.entities) if text else text
-        return Query(question, cleaned, rewritten, prof, read_intent(rewritten))
+        # what is asked is read from the user's own words; the rewrite only adds the subject
+        intent = read_intent(text) if rewritten != text else read_intent(rewritten)
+        return Query(question, cleaned, rewritten, prof, intent)
 
     def gather(self, query: Query) -> Evidence:
         """Sentences for the question, its parts and its sides (a store failure is one error)."""
@@ -305,9 +307,10 @@ class AnswerChain:
         retrieved = self._retrieved(evidence, {}) if evidence else ()
         base = self._base(query, evidence, retrieved, (), self.config.generator)
         checks = (verdict.reason,) if verdict.reason else ()
-        return Answer(
-            text=verdict.message, abstained=True, reason=verdict.reason, checks=checks, **base
-        )
+        # small talk is answered in kind: nothing was refused, so there is no reason to give
+        talk = verdict.check is not None and verdict.check.name == "small_talk"
+        reason = "" if talk else verdict.reason
+        return Answer(text=verdict.message, abstained=True, reason=reason, checks=checks, **base)
 
     def _base(self, query, evidence, retrieved, notes, generator) -> dict:
         best = evidence.best.dense if evidence and evidence.best else 0.0

@@ -29,9 +29,14 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _LIST = re.compile(
-    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?!(?:does|is|was|has|its|this|us|thus|yes)\b)\w+(?:ies|s)\b|\blist\b|\bname (?:the|some|all|a few)\b"
-    r"|\bbullets?\b|\beverything\b|\bfull picture\b|\ball (?:of )?(?:the|that|it)\b|\bthink there (?:were|are) \d\b|\b(?:two|three|four|five|several|main|key)\s+"
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?!(?:does|has|was|its|yes)\b)\w*[^\Wsui]s\b|\blist\b|\bname (?:the|some|all|a few)\b"
+    r"|\bbullets?\b|\bthink there (?:were|are) \d\b|\b(?:two|three|four|five|several|main|key)\s+"
     r"(?:[\w-]+\s+)?\w+s\b",
+    re.IGNORECASE,
+)
+# "Everything the doc says about cobalt": every sentence on the thing, not the best one.
+_ALL = re.compile(
+    r"\beverything\b|\bfull picture\b|\ball (?:of )?(?:the|that|it)\b|\banything\b|\bin detail\b",
     re.IGNORECASE,
 )
 _SUMMARY = re.compile(
@@ -83,7 +88,8 @@ class Intent:
     """The shape of answer a question wants."""
 
     asks_for: str | None  # DATE, QUANTITY, or None for anything else
-    wants_list: bool
+    wants_list: bool  # laid out as bullets when several sentences answer
+    wants_all: bool
     wants_summary: bool
     wants_comparison: bool
     presupposition: str | None  # the clause a why/now-that question takes as given
@@ -94,8 +100,9 @@ class Intent:
 
     @property
     def wants_many(self) -> bool:
-        """Lists, summaries, comparisons and multi-part questions need several sentences."""
-        return self.wants_list or self.wants_summary or self.wants_comparison or bool(self.parts)
+        """Comparisons, multi-part questions and "everything about X" need several sentences (a
+        list is usually one sentence that enumerates)."""
+        return self.wants_all or self.wants_summary or self.wants_comparison or bool(self.parts)
 
 
 def _measured(text: str) -> str:
@@ -134,6 +141,7 @@ def read_intent(question: str) -> Intent:
     return Intent(
         asks_for=asks_for,
         wants_list=bool(_LIST.search(text)),
+        wants_all=bool(_ALL.search(text)),
         wants_summary=bool(_SUMMARY.search(text)),
         wants_comparison=bool(_COMPARE.search(text)),
         presupposition=presupposition,

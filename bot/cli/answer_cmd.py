@@ -49,13 +49,19 @@ def open_chain(settings: Settings, generator: str | None = None) -> Any:
 
 def render(answer: Any) -> str:
     """An Answer as a person reads it in a terminal: text, then numbered sources."""
-    lines = [textwrap.fill(answer.text, width=100)]
+    lines = [
+        textwrap.fill(line, width=100, subsequent_indent="  " if line.startswith("• ") else "")
+        for line in answer.text.splitlines()
+        if line.strip()
+    ]
     if answer.citations:
         lines += ["", "Sources:"]
         for c in answer.citations:
             lines.append(f"  [{c.n}] {c.title} (§{c.anchor}): “{c.quote}”")
     for note in answer.notes:
         lines += ["", f"Note: {note}"]
+    if answer.reason:
+        lines += ["", f"Why: {answer.reason}"]
     return "\n".join(lines)
 
 
