@@ -29,9 +29,9 @@ from bot.text import (
 # similarity(sentence, candidate_sentences) -> best cosine similarity in [-1, 1]
 Similarity = Callable[[str, Sequence[str]], float]
 
-MIN_OVERLAP = 0.75  # share of a sentence's content words found in its cited text
-MIN_SIMILAR_OVERLAP = 0.5  # a lower overlap passes only with a close embedding match...
-MIN_SIMILARITY = 0.8  # ...to one of the cited sentences
+MIN_OVERLAP = 1.0  # share of a sentence's content words found in its cited text
+MIN_SIMILAR_OVERLAP = 0.8  # a lower overlap passes only with a close embedding match...
+MIN_SIMILARITY = 0.85  # ...to one of the cited sentences
 
 _MARKERS_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|cannot)\b|n't\b", re.IGNORECASE)

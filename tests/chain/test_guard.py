@@ -168,3 +168,12 @@ def test_guard_reads_bulleted_lines_as_sentences():
 )
 def test_has_citation(text, expected):
     assert has_citation(text) is expected
+
+
+def test_a_sentence_with_a_content_word_its_citation_lacks_is_dropped():
+    cited = (
+        "Europe is pursuing similar strategies, with the European Battery Alliance aiming to "
+        "establish a self-sufficient supply chain."
+    )
+    result = guard("The European Battery Alliance was founded [1].", {1: cited})
+    assert result.empty, "the corpus says the Alliance is aiming, not that it was founded"
