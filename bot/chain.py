@@ -26,7 +26,7 @@ from bot.records import Answer, Citation, Retrieved, Turn
 from bot.rewrite import rewrite
 from bot.similarity import SentenceEmbedder
 from bot.text import content_terms, normalize
-from corpus.entities import Entity
+from corpus.entities import Entity, find_entities
 from index.records import Chunk, ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -174,7 +174,12 @@ class AnswerChain:
             return self._stop(query, verdict, evidence)
         draft = self._draft(query, evidence)
         selection = decide.after_selection(
-            query.rewritten, query.intent, draft.chosen, evidence.names, self._word_similarity
+            query.rewritten,
+            query.intent,
+            draft.chosen,
+            evidence.names,
+            self._word_similarity,
+            lambda span: bool(find_entities(span, self.entities)),
         )
         checks = tuple(str(c) for c in (verdict.check, selection.check) if c)
         notes: tuple[str, ...] = ()

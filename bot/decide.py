@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot import messages
 from bot.evidence import Evidence
-from bot.intent import DATE, QUANTITY, Intent
+from bot.intent import DATE, PERSON, QUANTITY, Intent
 from bot.names import Name, mentioned
 from bot.question import QuestionProfile
 from bot.text import STOPWORDS, content_terms, normalize, numbers_in, stem, tokens
@@ -126,11 +126,21 @@ def after_selection(
     chosen: Sequence[ScoredChunk],
     names: Sequence[Name],
     similarity: WordSimilarity,
+    is_entity: Callable[[str], bool] = lambda span: False,
 ) -> Verdict:
     """Does the answer carry what the question asks for (a date, a figure), and is the
     premise of a why/now-that question stated by the corpus?"""
     texts = [h.chunk.text for h in chosen]
     dated = [t for t in texts if _YEAR.search(t) and all(mentioned(n, t) for n in names)]
+    if intent.asks_for == PERSON and not any(_person_named(t, names, is_entity) for t in texts):
+        return Verdict(
+            final=True,
+            message=messages.NO_PERSON,
+            lacks="person",
+            check=Check(
+                "answer_type", "a person was asked for; no chosen sentence names one", False
+            ),
+        )
     if intent.asks_for == DATE and not dated:
         return Verdict(
             final=True,
@@ -147,8 +157,9 @@ def after_selection(
     if intent.asks_for == QUANTITY and (
         not figures or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET
     ):
-        # no figure of the thing measured: words about it may still answer ("a majority")
-        met = topic_met(measured, texts[:1], names, similarity)
+        # no figure of the thing measured: words about it may still answer ("a majority"),
+        # but not a count or a percentage
+        met = 0.0 if intent.exact else topic_met(measured, texts[:1], names, similarity)
         value = f"no figure for what is measured; its words met {met:.2f}"
         if met < TOPIC_MET:
             return Verdict(
@@ -210,6 +221,22 @@ def _evidence_text(evidence: Evidence) -> str:
     texts = {evidence.passage_of(h).text: None for h in hits}
     labels = {f"{h.chunk.title} {h.chunk.anchor.replace('-', ' ')}": None for h in hits}
     return "\n".join([*texts, *labels])
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*)+")
+_FULL_NAME = re.compile(r"^[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+$")
+
+
+def _person_named(text: str, names: Sequence[Name], is_entity: Callable[[str], bool]) -> bool:
+    """A sentence names a person when it has a First Last name that is none of the asked
+    things and no gazetteer-known name (those are places, firms and policies)."""
+    for match in _CAPITALISED_RUN.finditer(text):
+        span = match.group(0)
+        if not _FULL_NAME.match(span) or any(mentioned(n, span) for n in names):
+            continue
+        if not is_entity(span):
+            return True
+    return False
 
 
 def _known_figure(number: str, figures: set[str]) -> bool:

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from bot.text import STOPWORDS, content_terms, tokens
 
 # The kinds of answer a question can demand that a sentence either carries or does not.
-DATE, QUANTITY = "date", "quantity"
+DATE, QUANTITY, PERSON = "date", "quantity", "person"
+
+# A count or a percentage can only be answered with a figure; "how much", "what share" can be
+# answered in words ("a majority", "a significant share").
+_EXACT = re.compile(r"\bhow many\b|%|\bpercent(?:age)?\b|\bnumber of\b|\bexact\b", re.IGNORECASE)
+# "who is the CEO of ..." asks for a person; "who leads the industry?" may be answered by firms.
+_PERSON = re.compile(
+    r"\bwho(?:'s| is| was| are| were)\b(?: the)?(?: [\w'’-]+){0,3} (?:president|ceo|founder|"
+    r"chair(?:man|woman|person)?|head|minister|director|chief|boss|owner|leader)s?\b"
+    r"|\bwho (?:founded|runs|heads|owns|started)\b|\bname of the (?:ceo|founder|minister)\b",
+    re.IGNORECASE,
+)
 
 _DATE = re.compile(
     r"(?:^|[,;:\-–—]\s*|\b(?:and|so|but|or)\s+)(?:since |until |by )?when\b(?! it comes)"
@@ -97,6 +108,7 @@ class Intent:
     section: str | None = None  # END or START when the question points at that part
     measured: str = ""  # what a quantity question measures ("people" in "how many people")
     unit: str = ""  # the quantity it asks for ("revenue", "share"), when it names one
+    exact: bool = False  # a count or percentage: only a figure answers it
 
     @property
     def wants_many(self) -> bool:
@@ -137,7 +149,15 @@ def read_intent(question: str) -> Intent:
     match = _PRESUPPOSING.match(text)
     if match and len(tokens(match.group(1))) >= 3:
         presupposition = match.group(1).strip()
-    asks_for = DATE if _DATE.search(text) else QUANTITY if _QUANTITY.search(text) else None
+    asks_for = (
+        DATE
+        if _DATE.search(text)
+        else PERSON
+        if _PERSON.search(text)
+        else QUANTITY
+        if _QUANTITY.search(text)
+        else None
+    )
     return Intent(
         asks_for=asks_for,
         wants_list=bool(_LIST.search(text)),
@@ -148,6 +168,7 @@ def read_intent(question: str) -> Intent:
         parts=parts if len(parts) > 1 else (),
         measured=_measured(text) if asks_for == QUANTITY else "",
         unit=_unit(text) if asks_for == QUANTITY else "",
+        exact=asks_for == QUANTITY and bool(_EXACT.search(text)),
         section=END
         if _DOCUMENT_END.search(text)
         else START

@@ -39,6 +39,9 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
     ]
     covered = " ".join(f for n in names for f in n.forms).lower()
     text = normalize(question)
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > len(letters) / 2:
+        return tuple(names)  # a shouted question: its capitals mark no names
     for match in _CAPITALISED.finditer(text):
         span = re.sub(r"(?:'s|’s)$", "", match.group(0).strip(".-’'"))
         words = span.split()
