@@ -241,6 +241,14 @@ class FakeSlackApi:
                         "text": message["text"],
                     }
             return {"ok": False, "error": "message_not_found"}
+        if method == "chat.delete":
+            kept = [
+                m
+                for m in self._messages.get(params.get("channel", ""), [])
+                if m["ts"] != params.get("ts")
+            ]
+            self._messages[params.get("channel", "")] = kept
+            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
         if method == "conversations.replies":
@@ -252,10 +260,17 @@ class FakeSlackApi:
             ]
             if not thread:
                 return {"ok": False, "error": "thread_not_found"}
+            # Pages like Slack's: `limit` messages (at most 1000), then a cursor for the rest.
+            ordered = sorted(thread, key=lambda m: float(m["ts"]))
+            start = int(params.get("cursor") or 0)
+            limit = min(int(params.get("limit") or 1000), 1000)
+            page = ordered[start : start + limit]
+            more = start + limit < len(ordered)
             return {
                 "ok": True,
-                "messages": sorted(thread, key=lambda m: float(m["ts"])),
-                "has_more": False,
+                "messages": page,
+                "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""},
             }
         if method == "reactions.add":
             return {"ok": True}

@@ -132,6 +132,7 @@ class SlackHarness:
     answerer: Any  # a ScriptedAnswerer, or the real chain's answer
     feedback: Any
     settings: Settings
+    state: Any = None
 
     def send_event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
@@ -172,18 +173,36 @@ def serve_app(
     settings: Settings, api: FakeSlackApi, answerer: Any, *, version: str | None = None
 ) -> Iterator[SlackHarness]:
     """The real Bolt app over HTTP on 127.0.0.1, talking to the fake Web API; stopped on exit."""
-    from bot.slack import FeedbackStore, SlackHttpServer, build_app, make_web_client
+    from bot.slack import SlackHttpServer, Workers, build_app, make_web_client, open_stores
 
-    feedback = FeedbackStore(settings.feedback_path)
+    feedback, state = open_stores(settings)
+    workers = Workers.from_settings(settings)
     app = build_app(
-        settings, answerer, client=make_web_client(settings), feedback=feedback, version=version
+        settings,
+        answerer,
+        client=make_web_client(settings),
+        feedback=feedback,
+        state=state,
+        workers=workers,
+        version=version,
     )
-    server = SlackHttpServer(app, host="127.0.0.1", port=0).start()
+    server = SlackHttpServer(
+        app,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        host="127.0.0.1",
+        port=0,
+        threads=settings.slack_http_threads,
+        idle_timeout_s=settings.slack_http_idle_timeout_s,
+    ).start()
     try:
-        yield SlackHarness(server.url, api, answerer, feedback, settings)
+        yield SlackHarness(server.url, api, answerer, feedback, settings, state)
     finally:
         server.stop()
+        if isinstance(answerer, ScriptedAnswerer):
+            answerer.gate.set()  # let held answers finish so the pools drain
+        workers.drain()
         feedback.close()
+        feedback.database.close()
 
 
 @pytest.fixture
