@@ -52,7 +52,7 @@ class BoltWsgiApp:
         headers = _headers(environ)
         timestamp = headers.get("x-slack-request-timestamp", [""])[0]
         signature = headers.get("x-slack-signature", [""])[0]
-        if not self._verifier.is_valid(raw, timestamp, signature):
+        if not (timestamp.isdigit() and self._verifier.is_valid(raw, timestamp, signature)):
             logger.info("Refused a request with a missing, wrong or stale Slack signature")
             return _reply(start_response, 401, b"invalid signature")
         try:
@@ -64,7 +64,11 @@ class BoltWsgiApp:
         if request is None or not _well_formed(request.body):
             logger.info("Refused a malformed request body")
             return _reply(start_response, 400, b"bad request")
-        response = self.app.dispatch(request)
+        try:
+            response = self.app.dispatch(request)
+        except Exception:
+            logger.exception("Dispatching a signed Slack request failed")
+            return _reply(start_response, 500, b"internal error")
         extra = [
             (k, ", ".join(v)) for k, v in response.headers.items() if k.lower() != "content-length"
         ]
@@ -96,6 +100,7 @@ def _well_formed(body: object) -> bool:
 _REASONS = {
     200: "OK",
     400: "Bad Request",
+    500: "Internal Server Error",
     401: "Unauthorized",
     404: "Not Found",
     405: "Method Not Allowed",
