@@ -105,6 +105,11 @@ class PostgresServer:
         self._psql("CREATE DATABASE batterybot OWNER batterybot")
         return self
 
+    def create_database(self, name: str) -> str:
+        """A new empty database owned by the test role; returns its URL."""
+        self._psql(f"CREATE DATABASE {name} OWNER batterybot")
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
     def _wait_ready(self, bin_dir: Path, log: Path) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:

@@ -20,15 +20,20 @@ from bot.settings import Settings
 @click.pass_obj
 def slack_command(settings: Settings, http: bool, host: str, port: int) -> None:
     """Run the Slack bot: Socket Mode (SLACK_APP_TOKEN), or the Events API with --http."""
-    from bot.slack import SlackConfigError, check_config, run_slack
+    from bot.cli.answer_cmd import open_chain
+    from bot.slack import SlackConfigError, check_config, make_web_client, open_stores, run_slack
+    from bot.slack.client import verify_token
+    from bot.slack.db import DatabaseError
 
+    # Every start-up problem is one line saying what to fix, checked cheapest first.
     try:
         check_config(settings, http=http)
-    except SlackConfigError as error:
-        raise click.ClickException(str(error)) from error
-    from bot.chain import AnswerChain
-
-    chain = AnswerChain.from_settings(settings)
+        client = make_web_client(settings)
+        verify_token(client)
+        feedback, _ = open_stores(settings)
+    except (SlackConfigError, DatabaseError) as error:
+        raise click.ClickException(str(error)) from None
+    chain = open_chain(settings)
     try:
         run_slack(
             settings,
@@ -36,12 +41,19 @@ def slack_command(settings: Settings, http: bool, host: str, port: int) -> None:
             http=http,
             host=host,
             port=port,
+            feedback=feedback,
+            client=client,
             version=f"index {chain.index_version}" if chain.index_version else None,
         )
     except SlackConfigError as error:
-        raise click.ClickException(str(error)) from error
+        raise click.ClickException(str(error)) from None
+    except OSError as error:  # e.g. the port is taken
+        raise click.ClickException(f"Could not serve on {host}:{port} ({error}).") from None
     except KeyboardInterrupt:
         click.echo("Slack bot stopped.", err=True)
+    finally:
+        feedback.close()
+        feedback.database.close()
 
 
 @click.group("feedback")

@@ -117,13 +117,16 @@ class FakeSlackApi:
         status: int = 429,
         retry_after: int | None = 0,
         error: str | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` calls of `method` with `status` (429 carries Retry-After).
+        """Answer the next `times` calls of `method` with `status` (429 carries Retry-After),
+        once `after` calls went through normally.
 
         With status 200, the call gets Slack's usual `{"ok": false, "error": error}` instead.
         """
         with self._lock:
             queue = self._failures.setdefault(method, deque())
+            queue.extend([None] * after)
             queue.extend([(status, retry_after, error)] * times)
 
     def add_message(
@@ -186,8 +189,9 @@ class FakeSlackApi:
     ) -> tuple[int, dict[str, str], Any]:
         with self._lock:
             failures = self._failures.get(method)
-            if failures:
-                status, retry_after, error = failures.popleft()
+            planned = failures.popleft() if failures else None
+            if planned is not None:
+                status, retry_after, error = planned
                 default = "ratelimited" if status == 429 else "fatal_error"
                 response = {"ok": False, "error": error or default}
                 self._calls.append(Call(method, params, headers, status, response))

@@ -151,6 +151,24 @@ class SlackHarness:
         return self.send_form({"payload": json.dumps(payload)})
 
 
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """One real PostgreSQL 15 server on 127.0.0.1 for the session (installed if absent)."""
+    from tests.postgres import PostgresServer
+
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres) -> str:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    return postgres.create_database(f"test_{next(_databases)}")
+
+
 @pytest.fixture
 def fake_api() -> Iterator[FakeSlackApi]:
     with FakeSlackApi() as api:
