@@ -3,7 +3,6 @@ replica, thread chatter, long threads, failed updates, sharing, allowlists."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
