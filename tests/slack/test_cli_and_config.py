@@ -215,3 +215,30 @@ def test_start_up_problems_are_one_clear_line(run_cli, fake_api, case, env, says
     assert result.exit_code == 1, (case, result.output)
     assert len(lines) == 1 and says in lines[0], (case, result.output)
     assert "Traceback" not in result.output and "pw-hidden" not in result.output
+
+
+def test_feedback_purge_applies_the_retention_settings(run_cli, tmp_path):
+    store = FeedbackStore(tmp_path / "data" / "feedback.sqlite3")
+    answer = Answer(question="dm question", rewritten_query="q", text="t", abstained=False)
+    old = store.record_answer(user_id="U1", channel_id="D1", answer=answer)
+    rated = store.record_answer(user_id="U1", channel_id="C1", answer=answer)
+    store.record_verdict(answer_id=rated, user_id="U2", verdict="down")
+    fresh = store.record_answer(user_id="U1", channel_id="C1", answer=answer)
+    ten_days_ago = "2000-01-01T00:00:00+00:00"
+    store.database.run(
+        lambda c: c.execute(
+            "UPDATE answers SET created_at = ? WHERE id IN (?, ?)", (ten_days_ago, old, rated)
+        )
+    )
+    store.close()
+
+    result = run_cli(["feedback", "purge"], BATTERYBOT_ANSWER_RETENTION_DAYS="7")
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 answer(s) and 0 feedback row(s)" in result.output
+
+    reopened = FeedbackStore(tmp_path / "data" / "feedback.sqlite3")
+    try:
+        assert reopened.answer(old) is None
+        assert reopened.answer(rated) is not None and reopened.answer(fresh) is not None
+    finally:
+        reopened.close()
