@@ -237,7 +237,8 @@ def _drive(replicas, balancer, api, sign, event_envelope, team_id) -> dict[str, 
         with balancer.lock:
             balancer.down.add(0)
         began = time.perf_counter()
-        redeploy["exit_code"] = first.terminate()
+        redeploy["exit_code"] = first.terminate(timeout=ANSWER_DEADLINE_S)
+        redeploy["drained_s"] = round(time.perf_counter() - began, 1)
         first.start().wait_ready()
         with balancer.lock:
             balancer.down.discard(0)

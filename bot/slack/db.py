@@ -174,7 +174,7 @@ class PostgresDatabase:
 
     dialect = "postgresql"
 
-    def __init__(self, url: str, *, pool_size: int = 8, connect_timeout_s: int = 10):
+    def __init__(self, url: str, *, pool_size: int = 16, connect_timeout_s: int = 10):
         self._url = url
         self.where = _without_password(url)
         self._timeout = connect_timeout_s
