@@ -299,7 +299,6 @@ class SlackBot:
             return
         if not self._allowed(channel_id, _team(event, body), is_dm=False):
             return  # a passive reply in a conversation we may not serve: stay silent
-        history = self._history(client, channel_id, thread_ts, ts, context)
         question = clean_question(event.get("text", ""), context.get("bot_user_id"))
         user_id = event.get("user", "")
         if self.settings.slack_followups == "any":
@@ -309,14 +308,20 @@ class SlackBot:
                 thread_ts=thread_ts,
                 user_id=user_id,
                 question=question,
-                history=history,
+                history=self._history(client, channel_id, thread_ts, ts, context),
             )
             return
         # Chatter ("lol ok, see you at lunch") gets no reply at all: the bot speaks up only
-        # when the corpus grounds an answer, and never posts a refusal or a notice here.
+        # when the reply, read on its own, is something the corpus grounds, and never posts a
+        # refusal or a notice here. Read with the thread, any chatter can borrow the earlier
+        # question, so the thread alone is not evidence that the reply asks anything.
         if not is_readable(question):
             return
-        answer = self._ask(question, history)
+        alone = self._ask(question, ())
+        if isinstance(alone, blocks.Message) or alone.abstained:
+            return
+        history = self._history(client, channel_id, thread_ts, ts, context)
+        answer = self._ask(question, history) if history else alone
         if isinstance(answer, blocks.Message) or answer.abstained:
             return
         if not self.state.allow(user_id):
