@@ -60,7 +60,8 @@ eval-browser:
 bench: index
 	$(BIN)/python -m benchmarks.run_all --out benchmarks/results.json
 
-soak: index
+# Two bot processes on one PostgreSQL 15 (installed with apt if absent) and one chroma server.
+soak: install
 	$(BIN)/python -m benchmarks.soak --out benchmarks/soak.json
 
 llm: install

@@ -66,9 +66,24 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None
     slack_allowed_channels: list[str] = []
     slack_allowed_teams: list[str] = []
-    slack_followups: Literal["mention", "any"] = "any"
+    # Thread replies without a mention: "question" answers those the corpus grounds (chatter
+    # gets no reply), "mention" ignores them, "any" answers (or refuses) every one.
+    slack_followups: Literal["mention", "question", "any"] = "question"
     slack_rate_limit_per_minute: int = 10
     feedback_db: Path | None = None
+    # Shared state (de-duplication, rate limits, feedback) for several replicas: a
+    # postgresql:// URL. Unset, it stays in the SQLite file at feedback_path.
+    database_url: SecretStr | None = None
+    # Answers nobody rated are deleted after this many days (their buttons then stop working);
+    # rated answers and their feedback after feedback_retention_days from the last verdict.
+    answer_retention_days: float = 7
+    feedback_retention_days: float = 90
+    # HTTP mode: request threads (acks only), the answer pool, the click pool, and how long an
+    # idle keep-alive connection is kept open.
+    slack_http_threads: int = 8
+    slack_answer_workers: int = 4
+    slack_interaction_workers: int = 4
+    slack_http_idle_timeout_s: float = 30.0
 
     @property
     def chroma_dir(self) -> Path:

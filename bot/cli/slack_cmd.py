@@ -1,4 +1,4 @@
-"""`batterybot slack` (run the Slack bot) and `batterybot feedback export`."""
+"""`batterybot slack` (run the Slack bot), `batterybot feedback export` and `purge`."""
 
 from __future__ import annotations
 
@@ -20,15 +20,20 @@ from bot.settings import Settings
 @click.pass_obj
 def slack_command(settings: Settings, http: bool, host: str, port: int) -> None:
     """Run the Slack bot: Socket Mode (SLACK_APP_TOKEN), or the Events API with --http."""
-    from bot.slack import SlackConfigError, check_config, run_slack
+    from bot.cli.answer_cmd import open_chain
+    from bot.slack import SlackConfigError, check_config, make_web_client, open_stores, run_slack
+    from bot.slack.client import verify_token
+    from bot.slack.db import DatabaseError
 
+    # Every start-up problem is one line saying what to fix, checked cheapest first.
     try:
         check_config(settings, http=http)
-    except SlackConfigError as error:
-        raise click.ClickException(str(error)) from error
-    from bot.chain import AnswerChain
-
-    chain = AnswerChain.from_settings(settings)
+        client = make_web_client(settings)
+        verify_token(client)
+        feedback, _ = open_stores(settings)
+    except (SlackConfigError, DatabaseError) as error:
+        raise click.ClickException(str(error)) from None
+    chain = open_chain(settings)
     try:
         run_slack(
             settings,
@@ -36,12 +41,19 @@ def slack_command(settings: Settings, http: bool, host: str, port: int) -> None:
             http=http,
             host=host,
             port=port,
+            feedback=feedback,
+            client=client,
             version=f"index {chain.index_version}" if chain.index_version else None,
         )
     except SlackConfigError as error:
-        raise click.ClickException(str(error)) from error
+        raise click.ClickException(str(error)) from None
+    except OSError as error:  # e.g. the port is taken
+        raise click.ClickException(f"Could not serve on {host}:{port} ({error}).") from None
     except KeyboardInterrupt:
         click.echo("Slack bot stopped.", err=True)
+    finally:
+        feedback.close()
+        feedback.database.close()
 
 
 @click.group("feedback")
@@ -59,18 +71,23 @@ def feedback_group() -> None:
 @click.pass_obj
 def export_command(settings: Settings, out: Path | None) -> None:
     """Write 👎 answers as candidate eval cases (one JSON object per line) to curate."""
-    from bot.slack.feedback import FeedbackStore, eval_candidates
+    from bot.slack import open_stores
+    from bot.slack.db import DatabaseError
+    from bot.slack.feedback import eval_candidates
 
-    if not settings.feedback_path.exists():
+    if settings.database_url is None and not settings.feedback_path.exists():
         raise click.ClickException(
             f"No feedback database at {settings.feedback_path} yet: nobody has rated an answer. "
             "Run the Slack bot first, or set BATTERYBOT_FEEDBACK_DB."
         )
-    store = FeedbackStore(settings.feedback_path)
+    try:
+        store, _ = open_stores(settings)
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from None
     try:
         cases = eval_candidates(store.items(verdict="down"))
     finally:
-        store.close()
+        store.database.close()
     lines = "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
     if out is None:
         sys.stdout.write(lines)
@@ -78,6 +95,47 @@ def export_command(settings: Settings, out: Path | None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(lines, encoding="utf-8")
     click.echo(f"Exported {len(cases)} candidate eval case(s) from 👎 feedback.", err=True)
+
+
+@feedback_group.command("purge")
+@click.option(
+    "--answer-days",
+    type=float,
+    default=None,
+    help="Delete answers nobody rated that are older than this (default: the setting).",
+)
+@click.option(
+    "--feedback-days",
+    type=float,
+    default=None,
+    help="Delete rated answers and their feedback older than this (default: the setting).",
+)
+@click.pass_obj
+def purge_command(
+    settings: Settings, answer_days: float | None, feedback_days: float | None
+) -> None:
+    """Apply the retention policy now (the running bot also applies it hourly)."""
+    from bot.slack import open_stores
+    from bot.slack.db import DatabaseError
+
+    try:
+        store, state = open_stores(settings)
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        purged = store.purge(
+            answer_days=settings.answer_retention_days if answer_days is None else answer_days,
+            feedback_days=(
+                settings.feedback_retention_days if feedback_days is None else feedback_days
+            ),
+        )
+        state.expire()
+    finally:
+        store.database.close()
+    click.echo(
+        f"Deleted {purged.answers} answer(s) and {purged.feedback} feedback row(s) "
+        f"from {store.database.where}."
+    )
 
 
 def register(main: click.Group) -> None:

@@ -1,9 +1,16 @@
-"""The Bolt app: thin listeners that ack at once and answer lazily through the answer chain."""
+"""The Bolt app: listeners that ack at once and hand the work to bounded pools of their own.
+
+Acks never wait behind answers: each listener runs in the request's own thread, acks, and
+submits the work, answers to one pool and button clicks to another, so a burst of slow
+answers (or Slack's Retry-After sleeps inside them) cannot delay a 👎 click or a /battery ack.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -15,42 +22,68 @@ from bot.records import Answer, Turn
 from bot.settings import Settings
 from bot.slack import blocks, messages
 from bot.slack.client import make_web_client
-from bot.slack.conversation import bot_in_thread, thread_history
+from bot.slack.conversation import fetch_replies, thread_history
+from bot.slack.db import open_database
 from bot.slack.feedback import FeedbackStore
-from bot.slack.hygiene import RateLimiter, SeenOnce, is_allowed, is_from_bot, is_person_message
+from bot.slack.hygiene import is_addressable, is_allowed, is_from_bot, is_person_message
 from bot.slack.question import clean_question, is_readable
+from bot.slack.state import CLAIM_MEMORY_S, SharedState
 
 Answerer = Callable[[str, Sequence[Turn]], Answer]
 
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Workers:
+    """The bot's two bounded pools: answers (slow, the chain) and interactions (quick clicks)."""
+
+    answers: ThreadPoolExecutor
+    interactions: ThreadPoolExecutor
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Workers:
+        return cls(
+            ThreadPoolExecutor(settings.slack_answer_workers, thread_name_prefix="answer"),
+            ThreadPoolExecutor(settings.slack_interaction_workers, thread_name_prefix="click"),
+        )
+
+    def drain(self) -> None:
+        """Finish the work already accepted, then stop (a restart loses no accepted event)."""
+        self.interactions.shutdown(wait=True)
+        self.answers.shutdown(wait=True)
+
+
 class SlackBot:
-    """What the listeners share: the answerer, the guards and the feedback store."""
+    """What the listeners share: the answerer, the shared state, the feedback store, the pools."""
 
     def __init__(
         self,
         settings: Settings,
         answerer: Answerer,
         feedback: FeedbackStore,
+        state: SharedState,
+        workers: Workers,
         *,
         version: str,
     ):
         self.settings = settings
         self.answerer = answerer
         self.feedback = feedback
+        self.state = state
+        self.workers = workers
         self.version = version
-        self.events = SeenOnce()
-        self.messages = SeenOnce()
-        self.limiter = RateLimiter(settings.slack_rate_limit_per_minute)
 
     # -- guards ---------------------------------------------------------------------------
 
-    def dedupe_events(self, body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-        """Global middleware: each event_id is processed once; redeliveries get a plain 200."""
-        event_id = body.get("event_id")
-        if event_id and not self.events.first(str(event_id)):
-            logger.info("Ignoring a redelivered Slack event %s", event_id)
+    def dedupe_triggers(
+        self, body: dict[str, Any], next: Callable[[], None]
+    ) -> BoltResponse | None:
+        """Global middleware: a replayed slash command, click or form (same trigger_id) is
+        acknowledged and dropped, on every replica (events are claimed per message instead)."""
+        trigger = body.get("trigger_id")
+        if trigger and not self.state.claim(f"trigger:{trigger}", lease_s=CLAIM_MEMORY_S):
+            logger.info("Ignoring a replayed interaction")
             return BoltResponse(status=200, body="")
         next()
         return None
@@ -68,8 +101,8 @@ class SlackBot:
         """The notice to give instead of an answer, if any (empty question, rate limit)."""
         if not is_readable(question):
             return messages.EMPTY_QUESTION
-        if not self.limiter.allow(user_id):
-            return messages.RATE_LIMITED.format(limit=self.limiter.limit)
+        if not self.state.allow(user_id):
+            return messages.RATE_LIMITED.format(limit=self.state.limit)
         return None
 
     # -- answering ------------------------------------------------------------------------
@@ -84,17 +117,22 @@ class SlackBot:
         shareable: bool = False,
     ) -> blocks.Message:
         """Ask the chain and render the reply; failures become a friendly notice, never a crash."""
+        answer = self._ask(question, history)
+        if isinstance(answer, blocks.Message):
+            return answer
+        return self._render_and_store(
+            answer, user_id=user_id, channel_id=channel_id, shareable=shareable
+        )
+
+    def _ask(self, question: str, history: Sequence[Turn]) -> Answer | blocks.Message:
         try:
-            answer = self.answerer(question, tuple(history))
+            return self.answerer(question, tuple(history))
         except BackendUnavailable:
             logger.warning("Knowledge base unavailable while answering", exc_info=True)
             return blocks.text_message(messages.BACKEND_UNAVAILABLE)
         except Exception:
             logger.exception("Answering a Slack question failed")
             return blocks.text_message(messages.UNEXPECTED_ERROR)
-        return self._render_and_store(
-            answer, user_id=user_id, channel_id=channel_id, shareable=shareable
-        )
 
     def _render_and_store(
         self, answer: Answer, *, user_id: str, channel_id: str, shareable: bool
@@ -140,135 +178,220 @@ class SlackBot:
             thread_ts=thread_ts,
             **blocks.text_message(messages.SEARCHING).as_kwargs(),
         )
+        self._note_thread(channel_id, thread_ts)
         message = self.compose(question, history, user_id=user_id, channel_id=channel_id)
-        client.chat_update(channel=channel_id, ts=placeholder["ts"], **message.as_kwargs())
+        _deliver(client, channel_id, thread_ts, placeholder["ts"], message)
 
-    def _replies(self, client: WebClient, channel_id: str, thread_ts: str) -> list[dict[str, Any]]:
-        response = client.conversations_replies(channel=channel_id, ts=thread_ts, limit=200)
-        return list(response.get("messages", []))
+    def _note_thread(self, channel_id: str, thread_ts: str | None) -> None:
+        if thread_ts is None:
+            return
+        try:
+            self.state.remember_thread(channel_id, thread_ts)
+        except Exception:
+            logger.exception("Could not remember the thread for follow-ups")
 
-    # -- listeners ------------------------------------------------------------------------
+    def _history(
+        self, client: WebClient, channel_id: str, thread_ts: str, before_ts: str, context: Any
+    ) -> tuple[Turn, ...]:
+        replies = fetch_replies(client, channel_id, thread_ts)
+        return thread_history(
+            replies,
+            before_ts=before_ts,
+            bot_user_id=context.get("bot_user_id"),
+            bot_id=context.get("bot_id"),
+        )
 
-    def on_mention(
-        self, event: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
+    # -- events ---------------------------------------------------------------------------
+
+    def ack_mention(
+        self,
+        ack: Callable[..., None],
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: WebClient,
+        context: Any,
     ) -> None:
-        """@mention in a channel: answer in the thread, with the thread's history if inside one."""
-        self._guarded(self._mention, event=event, body=body, client=client, context=context)
+        """@mention in a channel: ack, then answer in the thread on the answer pool."""
+        ack()
+        if not is_addressable(event):
+            logger.info("Dropped a mention event without a usable channel, timestamp or text")
+            return
+        if is_from_bot(event, context.get("bot_user_id"), context.get("bot_id")):
+            return
+        self._submit_event(self._mention, event=event, body=body, client=client, context=context)
 
     def _mention(
         self, event: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
     ) -> None:
-        bot_user_id, bot_id = context.get("bot_user_id"), context.get("bot_id")
-        if is_from_bot(event, bot_user_id, bot_id) or not self._claim(event):
-            return
         channel_id, ts = event["channel"], event["ts"]
         thread_ts = event.get("thread_ts") or ts
+        user_id = event.get("user", "")
         if not self._allowed(channel_id, _team(event, body), is_dm=False):
-            client.chat_postMessage(
-                channel=channel_id,
-                thread_ts=thread_ts,
-                **blocks.text_message(messages.NOT_ALLOWED).as_kwargs(),
-            )
+            _ephemeral_notice(client, channel_id, user_id, thread_ts, messages.NOT_ALLOWED)
             return
         history: tuple[Turn, ...] = ()
         if thread_ts != ts:
-            replies = self._replies(client, channel_id, thread_ts)
-            history = thread_history(replies, before_ts=ts, bot_user_id=bot_user_id, bot_id=bot_id)
+            history = self._history(client, channel_id, thread_ts, ts, context)
         self.reply_in_conversation(
             client,
             channel_id=channel_id,
             thread_ts=thread_ts,
-            user_id=event.get("user", ""),
-            question=clean_question(event.get("text", ""), bot_user_id),
+            user_id=user_id,
+            question=clean_question(event.get("text", ""), context.get("bot_user_id")),
             history=history,
         )
 
-    def on_message(
-        self, event: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
+    def ack_message(
+        self,
+        ack: Callable[..., None],
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: WebClient,
+        context: Any,
     ) -> None:
-        """A DM (always answered) or a reply in a thread this bot answered (settings decide)."""
-        self._guarded(self._message, event=event, body=body, client=client, context=context)
-
-    def _message(
-        self, event: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
-    ) -> None:
+        """A DM (always answered) or a thread reply (settings decide); everything else is
+        dropped here, in the ack, without a database or Slack call."""
+        ack()
         bot_user_id, bot_id = context.get("bot_user_id"), context.get("bot_id")
-        if not is_person_message(event) or is_from_bot(event, bot_user_id, bot_id):
+        if not is_addressable(event) or not is_person_message(event):
             return
-        text, channel_id, ts = event.get("text", ""), event.get("channel", ""), event.get("ts", "")
-        thread_ts = event.get("thread_ts")
+        if is_from_bot(event, bot_user_id, bot_id):
+            return
+        ts, thread_ts = event.get("ts", ""), event.get("thread_ts")
         in_thread = bool(thread_ts) and thread_ts != ts
         is_dm = event.get("channel_type") == "im"
-        mentions_bot = bool(bot_user_id) and f"<@{bot_user_id}>" in text
+        mentions_bot = bool(bot_user_id) and f"<@{bot_user_id}>" in event.get("text", "")
         if not is_dm and (mentions_bot or not in_thread):
             return  # mentions arrive as app_mention; top-level channel chatter is not for us
-        if in_thread and not mentions_bot and self.settings.slack_followups != "any":
+        if not is_dm and self.settings.slack_followups == "mention":
             return
-        if not self._allowed(channel_id, _team(event, body), is_dm=is_dm):
-            if is_dm and self._claim(event):
-                client.chat_postMessage(
-                    channel=channel_id, **blocks.text_message(messages.NOT_ALLOWED).as_kwargs()
-                )
-            return  # a passive thread reply in a channel we may not serve: stay silent
-        if not self._claim(event):
+        handler = self._direct_message if is_dm else self._thread_reply
+        self._submit_event(handler, event=event, body=body, client=client, context=context)
+
+    def _direct_message(
+        self, event: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
+    ) -> None:
+        channel_id, ts = event.get("channel", ""), event.get("ts", "")
+        thread_ts = event.get("thread_ts")
+        in_thread = bool(thread_ts) and thread_ts != ts
+        if not self._allowed(channel_id, _team(event, body), is_dm=True):
+            _ephemeral_notice(
+                client, channel_id, event.get("user", ""), thread_ts, messages.NOT_ALLOWED
+            )
             return
-        history: tuple[Turn, ...] = ()
-        if in_thread:
-            replies = self._replies(client, channel_id, thread_ts)
-            if not is_dm and not bot_in_thread(replies, bot_user_id, bot_id):
-                return
-            history = thread_history(replies, before_ts=ts, bot_user_id=bot_user_id, bot_id=bot_id)
+        history = self._history(client, channel_id, thread_ts, ts, context) if in_thread else ()
         self.reply_in_conversation(
             client,
             channel_id=channel_id,
             thread_ts=thread_ts if in_thread else None,
             user_id=event.get("user", ""),
-            question=clean_question(text, bot_user_id),
+            question=clean_question(event.get("text", ""), context.get("bot_user_id")),
             history=history,
         )
 
-    def _claim(self, event: Mapping[str, Any]) -> bool:
-        # One answer per Slack message, whichever event (app_mention, message) reaches us first.
-        return self.messages.first(f"{event.get('channel')}:{event.get('ts')}")
+    def _thread_reply(
+        self, event: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
+    ) -> None:
+        """A reply in a channel thread without a mention: for the bot only in a thread it
+        answered, and then, unless settings say "any", only when the corpus answers it."""
+        channel_id, ts, thread_ts = event["channel"], event["ts"], event["thread_ts"]
+        if not self.state.is_bot_thread(channel_id, thread_ts):
+            return
+        if not self._allowed(channel_id, _team(event, body), is_dm=False):
+            return  # a passive reply in a conversation we may not serve: stay silent
+        question = clean_question(event.get("text", ""), context.get("bot_user_id"))
+        user_id = event.get("user", "")
+        if self.settings.slack_followups == "any":
+            self.reply_in_conversation(
+                client,
+                channel_id=channel_id,
+                thread_ts=thread_ts,
+                user_id=user_id,
+                question=question,
+                history=self._history(client, channel_id, thread_ts, ts, context),
+            )
+            return
+        # Chatter ("lol ok, see you at lunch") gets no reply at all: the bot speaks up only
+        # when the reply, read on its own, is something the corpus grounds, and never posts a
+        # refusal or a notice here. Read with the thread, any chatter can borrow the earlier
+        # question, so the thread alone is not evidence that the reply asks anything.
+        if not is_readable(question):
+            return
+        alone = self._ask(question, ())
+        if isinstance(alone, blocks.Message) or alone.abstained:
+            return
+        history = self._history(client, channel_id, thread_ts, ts, context)
+        answer = self._ask(question, history) if history else alone
+        if isinstance(answer, blocks.Message) or answer.abstained:
+            return
+        if not self.state.allow(user_id):
+            return
+        message = self._render_and_store(
+            answer, user_id=user_id, channel_id=channel_id, shareable=False
+        )
+        client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, **message.as_kwargs())
+
+    def _submit_event(self, handler: Callable[..., None], **kwargs: Any) -> None:
+        self.workers.answers.submit(self._guarded, handler, **kwargs)
 
     def _guarded(self, handler: Callable[..., None], **kwargs: Any) -> None:
+        """Run an event handler once per Slack message, across retries, restarts and replicas."""
         event = kwargs["event"]
+        key = f"message:{event.get('channel')}:{event.get('ts')}"
+        try:
+            if not self.state.claim(key):
+                logger.info("Ignoring a redelivered Slack event %s", kwargs["body"].get("event_id"))
+                return
+        except Exception:
+            logger.exception("Could not claim a Slack event; it is left for a retry")
+            return
         try:
             handler(**kwargs)
+        except SlackApiError as error:
+            _notify_after_slack_error(kwargs["client"], event, error)
         except Exception:
             logger.exception("Handling a Slack %s event failed", event.get("type"))
             _try_notify(
                 kwargs["client"],
                 channel=event.get("channel"),
                 thread_ts=event.get("thread_ts") or event.get("ts"),
+                text=messages.UNEXPECTED_ERROR,
             )
+        finally:
+            try:
+                self.state.finish(key)
+            except Exception:
+                logger.exception("Could not mark a Slack event as answered")
 
     # -- slash command ----------------------------------------------------------------------
 
-    def ack_command(self, ack: Callable[..., None], command: dict[str, Any]) -> None:
-        """Ack /battery at once: a hint for an empty question, otherwise 'Searching…'."""
+    def ack_command(
+        self,
+        ack: Callable[..., None],
+        command: dict[str, Any],
+        client: WebClient,
+        respond: Callable[..., Any],
+    ) -> None:
+        """Ack /battery at once (a hint, a refusal, or 'Searching…'), then answer privately."""
         question = clean_question(command.get("text", ""))
         if not is_readable(question):
             ack(text=messages.EMPTY_QUESTION)
-        elif not self._allowed(
+            return
+        if not self._allowed(
             command.get("channel_id"),
             command.get("team_id"),
             is_dm=_is_dm_id(command.get("channel_id")),
         ):
             ack(text=messages.NOT_ALLOWED)
-        else:
-            ack(text=blocks.escape(messages.SEARCHING_FOR.format(question=question)))
+            return
+        ack(text=messages.SEARCHING)
+        self.workers.answers.submit(self._command, question, command, client, respond)
 
-    def on_command(
-        self, command: dict[str, Any], client: WebClient, respond: Callable[..., Any]
+    def _command(
+        self, question: str, command: dict[str, Any], client: WebClient, respond: Callable[..., Any]
     ) -> None:
         """/battery <question>: a private answer with a button to share it in the channel."""
-        question = clean_question(command.get("text", ""))
         channel_id, user_id = command.get("channel_id", ""), command.get("user_id", "")
-        if not is_readable(question) or not self._allowed(
-            channel_id, command.get("team_id"), is_dm=_is_dm_id(channel_id)
-        ):
-            return  # the ack already told the person
         try:
             refusal = self._refusal(question, user_id)
             if refusal is not None:
@@ -277,14 +400,46 @@ class SlackBot:
                 message = self.compose(
                     question, (), user_id=user_id, channel_id=channel_id, shareable=True
                 )
+            _post_ephemeral(
+                client, respond, channel_id=channel_id, user_id=user_id, message=message
+            )
         except Exception:
             logger.exception("Answering /battery failed")
-            message = blocks.text_message(messages.UNEXPECTED_ERROR)
-        _post_ephemeral(client, respond, channel_id=channel_id, user_id=user_id, message=message)
+            try:
+                respond(
+                    text=messages.UNEXPECTED_ERROR,
+                    response_type="ephemeral",
+                    replace_original=False,
+                )
+            except Exception:
+                logger.exception("Could not tell the person that /battery failed")
 
     # -- buttons and the feedback modal -------------------------------------------------------
 
-    def on_feedback(self, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def ack_action(
+        self,
+        ack: Callable[..., None],
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Callable[..., Any],
+    ) -> None:
+        """Any button: ack, then handle the click on the interaction pool."""
+        ack()
+        handler = (
+            self.on_share if action.get("action_id") == blocks.ACTION_SHARE else self.on_feedback
+        )
+        self.workers.interactions.submit(
+            _logged, handler, body=body, action=action, client=client, respond=respond
+        )
+
+    def on_feedback(
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Callable[..., Any],
+    ) -> None:
         """👍/👎: store the verdict; a 👎 also opens the comment modal."""
         user_id = body.get("user", {}).get("id", "")
         verdict = "up" if action.get("action_id") == blocks.ACTION_FEEDBACK_UP else "down"
@@ -313,11 +468,15 @@ class SlackBot:
         else:
             _ephemeral_notice(client, channel_id, user_id, thread_ts, messages.FEEDBACK_THANKS)
 
-    def on_feedback_comment(
+    def ack_comment(
         self, ack: Callable[..., None], body: dict[str, Any], view: dict[str, Any]
     ) -> None:
-        """The 👎 modal was submitted: attach its comment to the feedback row."""
+        """The 👎 modal was submitted: close it at once, store the comment on the click pool."""
         ack()
+        self.workers.interactions.submit(_logged, self.on_feedback_comment, body=body, view=view)
+
+    def on_feedback_comment(self, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Attach the modal's comment to the person's feedback row."""
         user_id = body.get("user", {}).get("id", "")
         value = (
             view.get("state", {})
@@ -331,8 +490,8 @@ class SlackBot:
                 int(view.get("private_metadata", "")), user_id=user_id, comment=comment
             ):
                 logger.warning("Feedback comment for an unknown feedback row was dropped")
-        except Exception:
-            logger.exception("Storing a feedback comment failed")
+        except (ValueError, TypeError):
+            logger.warning("Feedback comment without a feedback row reference was dropped")
 
     def on_share(
         self,
@@ -341,7 +500,8 @@ class SlackBot:
         client: WebClient,
         respond: Callable[..., Any],
     ) -> None:
-        """Share: post the ephemeral answer publicly in the channel, then remove the private copy."""
+        """Share: post the asker's ephemeral answer publicly where it was asked, then remove
+        the private copy. The button's value is only a reference; the stored answer decides."""
         user_id = body.get("user", {}).get("id", "")
         channel_id = (body.get("channel") or {}).get("id", "")
         try:
@@ -355,36 +515,94 @@ class SlackBot:
                 response_type="ephemeral",
             )
             return
+        if stored.user_id != user_id or stored.channel_id != channel_id:
+            logger.warning("Refused to share an answer for someone else or another channel")
+            respond(
+                text=messages.SHARE_NOT_YOURS, replace_original=False, response_type="ephemeral"
+            )
+            return
         original = blocks.Message(stored.message["text"], tuple(stored.message["blocks"]))
-        public = blocks.shared_message(original, user_id=user_id, question=stored.question)
+        public = blocks.shared_message(original, user_id=user_id)
         try:
             client.chat_postMessage(channel=channel_id, **public.as_kwargs())
         except SlackApiError:
-            logger.exception("Sharing an answer in %s failed", channel_id)
+            logger.exception("Sharing an answer failed")
             respond(text=messages.SHARE_FAILED, replace_original=False, response_type="ephemeral")
             return
         respond(delete_original=True)
 
 
+def _logged(handler: Callable[..., None], **kwargs: Any) -> None:
+    try:
+        handler(**kwargs)
+    except Exception:
+        logger.exception("Handling a Slack interaction failed")
+
+
 def _team(event: Mapping[str, Any], body: Mapping[str, Any]) -> str | None:
-    return event.get("team") or body.get("team_id")
+    # The workspace the event was delivered to: in a Slack Connect channel event["team"] is the
+    # author's own workspace, which the team allowlist is not about.
+    return body.get("team_id") or event.get("team")
 
 
 def _is_dm_id(channel_id: str | None) -> bool:
     return bool(channel_id) and channel_id.startswith("D")
 
 
-def _try_notify(client: WebClient, *, channel: str | None, thread_ts: str | None) -> None:
+def _is_rate_limited(error: SlackApiError) -> bool:
+    response = error.response
+    return getattr(response, "status_code", None) == 429 or (
+        hasattr(response, "get") and response.get("error") == "ratelimited"
+    )
+
+
+def _deliver(
+    client: WebClient,
+    channel_id: str,
+    thread_ts: str | None,
+    placeholder_ts: str,
+    message: blocks.Message,
+) -> None:
+    """Replace the placeholder with the answer; if that fails, post the answer anew."""
+    try:
+        client.chat_update(channel=channel_id, ts=placeholder_ts, **message.as_kwargs())
+        return
+    except SlackApiError as error:
+        logger.warning(
+            "chat.update failed (%s); posting the answer as a new message",
+            error.response.get("error") if hasattr(error.response, "get") else error,
+        )
+    client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, **message.as_kwargs())
+    try:
+        client.chat_delete(channel=channel_id, ts=placeholder_ts)
+    except SlackApiError:
+        logger.info("The placeholder could not be removed", exc_info=True)
+
+
+def _notify_after_slack_error(
+    client: WebClient, event: Mapping[str, Any], error: SlackApiError
+) -> None:
+    thread_ts = event.get("thread_ts") or event.get("ts")
+    if _is_rate_limited(error):
+        logger.warning("Slack kept rate-limiting the bot; the answer could not be posted")
+        text = messages.SLACK_BUSY
+    else:
+        logger.exception("A Slack Web API call failed while answering")
+        text = messages.UNEXPECTED_ERROR
+    _try_notify(client, channel=event.get("channel"), thread_ts=thread_ts, text=text)
+
+
+def _try_notify(
+    client: WebClient, *, channel: str | None, thread_ts: str | None, text: str
+) -> None:
     if not channel:
         return
     try:
         client.chat_postMessage(
-            channel=channel,
-            thread_ts=thread_ts,
-            **blocks.text_message(messages.UNEXPECTED_ERROR).as_kwargs(),
+            channel=channel, thread_ts=thread_ts, **blocks.text_message(text).as_kwargs()
         )
     except Exception:
-        logger.exception("Could not tell the person that answering failed")
+        logger.warning("Could not tell the person that answering failed", exc_info=True)
 
 
 def _ephemeral_notice(
@@ -417,8 +635,13 @@ def _post_ephemeral(
         respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
 
 
-def _ack(ack: Callable[..., None]) -> None:
-    ack()
+def open_stores(settings: Settings) -> tuple[FeedbackStore, SharedState]:
+    """The feedback store and shared state in the database the settings name."""
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    db = open_database(url, settings.feedback_path)
+    return FeedbackStore(db), SharedState(
+        db, rate_limit_per_minute=settings.slack_rate_limit_per_minute
+    )
 
 
 def build_app(
@@ -427,32 +650,46 @@ def build_app(
     *,
     client: WebClient | None = None,
     feedback: FeedbackStore | None = None,
+    state: SharedState | None = None,
+    workers: Workers | None = None,
     version: str | None = None,
 ) -> App:
-    """A Bolt app answering through `answerer`; verifies signatures when a signing secret is set."""
+    """A Bolt app answering through `answerer`.
+
+    Signatures are verified by the HTTP layer before a request reaches the app (Socket Mode
+    needs none), so Bolt's own check, which logs whole bodies, is off.
+    """
     client = client or make_web_client(settings)
-    feedback = feedback or FeedbackStore(settings.feedback_path)
-    secret = (
-        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    )
+    if feedback is None:
+        feedback, default_state = open_stores(settings)
+        state = state or default_state
+    if state is None:
+        state = SharedState(
+            feedback.database, rate_limit_per_minute=settings.slack_rate_limit_per_minute
+        )
     app = App(
         name="batterybot",
         client=client,
-        # An empty secret disables verification (Socket Mode needs none); HTTP mode refuses it.
-        signing_secret=secret,
-        request_verification_enabled=bool(secret),
-        process_before_response=False,
+        signing_secret="",
+        request_verification_enabled=False,
+        # Listeners only ack and hand work to the pools, so they run in the request's thread.
+        process_before_response=True,
         logger=logging.getLogger("bot.slack.bolt"),
     )
     bot = SlackBot(
-        settings, answerer, feedback, version=version or f"corpus index “{settings.collection}”"
+        settings,
+        answerer,
+        feedback,
+        state,
+        workers or Workers.from_settings(settings),
+        version=version or f"corpus index “{settings.collection}”",
     )
-    app.use(bot.dedupe_events)
-    app.event("app_mention")(ack=_ack, lazy=[bot.on_mention])
-    app.event("message")(ack=_ack, lazy=[bot.on_message])
-    app.command("/battery")(ack=bot.ack_command, lazy=[bot.on_command])
-    app.action(blocks.ACTION_FEEDBACK_UP)(ack=_ack, lazy=[bot.on_feedback])
-    app.action(blocks.ACTION_FEEDBACK_DOWN)(ack=_ack, lazy=[bot.on_feedback])
-    app.action(blocks.ACTION_SHARE)(ack=_ack, lazy=[bot.on_share])
-    app.view(blocks.FEEDBACK_MODAL_CALLBACK)(bot.on_feedback_comment)
+    app.use(bot.dedupe_triggers)
+    app.event("app_mention")(bot.ack_mention)
+    app.event("message")(bot.ack_message)
+    app.command("/battery")(bot.ack_command)
+    app.action(blocks.ACTION_FEEDBACK_UP)(bot.ack_action)
+    app.action(blocks.ACTION_FEEDBACK_DOWN)(bot.ack_action)
+    app.action(blocks.ACTION_SHARE)(bot.ack_action)
+    app.view(blocks.FEEDBACK_MODAL_CALLBACK)(bot.ack_comment)
     return app

@@ -165,11 +165,12 @@ def answer_message(
     return Message(text=clip(body, FALLBACK_TEXT_CHARS), blocks=tuple(blocks[:MAX_BLOCKS]))
 
 
-def shared_message(message: Message, *, user_id: str, question: str) -> Message:
-    """The public copy of an ephemeral answer: who shared it, without the Share button."""
-    header = _context(
-        messages.SHARED_BY.format(user=_safe_id(user_id), question=clip(escape(question), 300))
-    )
+def shared_message(message: Message, *, user_id: str) -> Message:
+    """The public copy of an ephemeral answer: who shared it, without the Share button.
+
+    The asker's words are not repeated: the channel sees the sourced answer, not the question.
+    """
+    header = _context(messages.SHARED_BY.format(user=_safe_id(user_id)))
     blocks = [header]
     for block in message.blocks:
         if block.get("type") == "actions":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -32,3 +33,17 @@ def make_web_client(settings: Settings, *, timeout_s: int = 30) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def verify_token(client: WebClient) -> None:
+    """Call auth.test once; raise SlackConfigError saying what to fix when it fails."""
+    try:
+        client.auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error", "unknown error") if error.response else "unknown error"
+        raise SlackConfigError(messages.SLACK_AUTH_FAILED.format(error=code)) from None
+    except OSError as error:  # DNS, refused, TLS, timeouts: urllib's errors are OSErrors
+        reason = getattr(error, "reason", None) or error
+        raise SlackConfigError(
+            messages.SLACK_UNREACHABLE.format(url=client.base_url, reason=reason)
+        ) from None

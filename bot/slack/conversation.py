@@ -10,6 +10,8 @@ from bot.slack import messages
 from bot.slack.question import clean_question, is_readable
 
 MAX_HISTORY_TURNS = 12
+# 50 pages of 200 replies: longer threads are cut to their first 10,000 messages.
+MAX_REPLY_PAGES = 50
 
 # Our own notices are not answers; feeding them back as history would only add noise.
 _NOT_ANSWERS = {
@@ -28,11 +30,21 @@ def _is_ours(message: Mapping[str, Any], bot_user_id: str | None, bot_id: str | 
     )
 
 
-def bot_in_thread(
-    replies: Sequence[Mapping[str, Any]], bot_user_id: str | None, bot_id: str | None
-) -> bool:
-    """True when this bot has posted in the thread (so plain replies are addressed to it)."""
-    return any(_is_ours(m, bot_user_id, bot_id) for m in replies)
+def fetch_replies(
+    client: Any, channel_id: str, thread_ts: str, *, max_pages: int = MAX_REPLY_PAGES
+) -> list[dict[str, Any]]:
+    """Every message of a thread, following conversations.replies' cursor (200 per page)."""
+    found: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _ in range(max_pages):
+        response = client.conversations_replies(
+            channel=channel_id, ts=thread_ts, limit=200, cursor=cursor
+        )
+        found.extend(response.get("messages", []))
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    return found
 
 
 def _ts(message: Mapping[str, Any]) -> float:

@@ -1,44 +1,21 @@
-"""Feedback on answers, kept in SQLite (WAL, user-only file permissions), and its eval export."""
+"""Answers that can take feedback, the feedback on them, its retention, and its eval export."""
 
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from bot.records import Answer
+from bot.slack.db import Cursor, Database, SQLiteDatabase
 
 Verdict = Literal["up", "down"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS answers (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    channel_id TEXT NOT NULL,
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    chunk_ids TEXT NOT NULL,
-    abstained INTEGER NOT NULL,
-    generator TEXT NOT NULL,
-    message TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    answer_id INTEGER NOT NULL REFERENCES answers(id),
-    user_id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    verdict TEXT NOT NULL CHECK (verdict IN ('up', 'down')),
-    comment TEXT NOT NULL DEFAULT '',
-    UNIQUE (answer_id, user_id)
-);
-"""
+# Slack allows 40,000 characters; a question worth a feedback case is far shorter.
+MAX_STORED_QUESTION = 2000
 
 
 @dataclass(frozen=True)
@@ -69,35 +46,40 @@ class FeedbackItem:
     comment: str
 
 
+@dataclass(frozen=True)
+class Purged:
+    """What one retention pass deleted."""
+
+    answers: int
+    feedback: int
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _create_private(path: Path) -> None:
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)  # also tightens a file an older version created
+def _cutoff(days: float, now: datetime | None = None) -> str:
+    return ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="seconds")
 
 
 class FeedbackStore:
-    """Thread-safe store of posted answers and the feedback on them."""
+    """Thread-safe store of posted answers and the feedback on them, in the shared database.
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        _create_private(self.path)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._db.executescript(_SCHEMA)
+    Built from a Database (SQLite or PostgreSQL), or from a path for a SQLite file it owns.
+    """
+
+    def __init__(self, db: Database | Path):
+        self._owned = not hasattr(db, "run")
+        self._db: Database = SQLiteDatabase(Path(db)) if self._owned else db  # type: ignore[arg-type]
+        self.path = getattr(self._db, "path", None)
+
+    @property
+    def database(self) -> Database:
+        return self._db
 
     def close(self) -> None:
-        """Close the connection; the store cannot be used afterwards."""
-        with self._lock:
+        """Close the database when this store opened it."""
+        if self._owned:
             self._db.close()
 
     def record_answer(
@@ -109,36 +91,41 @@ class FeedbackStore:
         message: dict[str, Any] | None = None,
     ) -> int:
         """Store a posted answer and return its id (the reference carried by its buttons)."""
-        chunk_ids = json.dumps([c.chunk_id for c in answer.citations])
-        with self._lock:
-            cursor = self._db.execute(
+        values = (
+            _now(),
+            user_id,
+            channel_id,
+            answer.question[:MAX_STORED_QUESTION],
+            answer.text,
+            json.dumps([c.chunk_id for c in answer.citations]),
+            int(answer.abstained),
+            answer.generator,
+            json.dumps(message or {}),
+        )
+
+        def work(cursor: Cursor) -> int:
+            row = cursor.execute(
                 "INSERT INTO answers (created_at, user_id, channel_id, question, answer, chunk_ids,"
-                " abstained, generator, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    _now(),
-                    user_id,
-                    channel_id,
-                    answer.question,
-                    answer.text,
-                    chunk_ids,
-                    int(answer.abstained),
-                    answer.generator,
-                    json.dumps(message or {}),
-                ),
-            )
-            return int(cursor.lastrowid)
+                " abstained, generator, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                values,
+            ).fetchone()
+            return int(row["id"])
+
+        return self._db.run(work)
 
     def set_message(self, answer_id: int, message: dict[str, Any]) -> None:
         """Attach the rendered Slack message to a stored answer (rendering needs the id first)."""
-        with self._lock:
-            self._db.execute(
+        self._db.run(
+            lambda c: c.execute(
                 "UPDATE answers SET message = ? WHERE id = ?", (json.dumps(message), answer_id)
             )
+        )
 
     def answer(self, answer_id: int) -> StoredAnswer | None:
         """The stored answer with this id, or None."""
-        with self._lock:
-            row = self._db.execute("SELECT * FROM answers WHERE id = ?", (answer_id,)).fetchone()
+        row = self._db.run(
+            lambda c: c.execute("SELECT * FROM answers WHERE id = ?", (answer_id,)).fetchone()
+        )
         if row is None:
             return None
         return StoredAnswer(
@@ -155,31 +142,35 @@ class FeedbackStore:
         """Store (or change) a person's verdict on an answer; the feedback id, None if no such answer."""
         if verdict not in ("up", "down"):
             raise ValueError(f"verdict must be 'up' or 'down', not {verdict!r}")
-        with self._lock:
+
+        def work(cursor: Cursor) -> int | None:
             if (
-                self._db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone()
+                cursor.execute("SELECT 1 AS hit FROM answers WHERE id = ?", (answer_id,)).fetchone()
                 is None
             ):
                 return None
-            self._db.execute(
+            row = cursor.execute(
                 "INSERT INTO feedback (answer_id, user_id, created_at, verdict) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (answer_id, user_id)"
-                " DO UPDATE SET verdict = excluded.verdict, created_at = excluded.created_at",
+                " DO UPDATE SET verdict = excluded.verdict, created_at = excluded.created_at"
+                " RETURNING id",
                 (answer_id, user_id, _now(), verdict),
-            )
-            row = self._db.execute(
-                "SELECT id FROM feedback WHERE answer_id = ? AND user_id = ?", (answer_id, user_id)
             ).fetchone()
             return int(row["id"])
 
+        return self._db.run(work)
+
     def add_comment(self, feedback_id: int, *, user_id: str, comment: str) -> bool:
         """Attach a comment to the person's own feedback row; False when there is no such row."""
-        with self._lock:
-            cursor = self._db.execute(
+
+        def work(cursor: Cursor) -> bool:
+            cursor.execute(
                 "UPDATE feedback SET comment = ? WHERE id = ? AND user_id = ?",
-                (comment.strip(), feedback_id, user_id),
+                (comment.strip()[:MAX_STORED_QUESTION], feedback_id, user_id),
             )
             return cursor.rowcount == 1
+
+        return self._db.run(work)
 
     def items(self, verdict: Verdict | None = None) -> list[FeedbackItem]:
         """Feedback rows joined with their answers, oldest first, optionally one verdict only."""
@@ -191,8 +182,7 @@ class FeedbackStore:
         if verdict is not None:
             query += " WHERE f.verdict = ?"
             params = (verdict,)
-        with self._lock:
-            rows = self._db.execute(query + " ORDER BY f.id", params).fetchall()
+        rows = self._db.run(lambda c: c.execute(query + " ORDER BY f.id", params).fetchall())
         return [
             FeedbackItem(
                 id=r["id"],
@@ -207,6 +197,28 @@ class FeedbackStore:
             )
             for r in rows
         ]
+
+    def purge(
+        self, *, answer_days: float, feedback_days: float, now: datetime | None = None
+    ) -> Purged:
+        """Delete answers nobody rated after `answer_days`, and rated ones with their feedback
+        after `feedback_days` (counted from the last verdict)."""
+        unrated, rated = _cutoff(answer_days, now), _cutoff(feedback_days, now)
+
+        def work(cursor: Cursor) -> Purged:
+            old_feedback = cursor.execute(
+                "DELETE FROM feedback WHERE answer_id IN (SELECT answer_id FROM feedback"
+                " GROUP BY answer_id HAVING MAX(created_at) < ?)",
+                (rated,),
+            ).rowcount
+            answers = cursor.execute(
+                "DELETE FROM answers WHERE created_at < ? AND id NOT IN"
+                " (SELECT answer_id FROM feedback)",
+                (unrated,),
+            ).rowcount
+            return Purged(answers=answers, feedback=old_feedback)
+
+        return self._db.run(work)
 
 
 def eval_candidates(items: Iterable[FeedbackItem]) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 SEARCHING = "Searching the corpus…"
-SEARCHING_FOR = "Searching the corpus for: {question}"
 
 ABSTAINED = (
     "I couldn't find this in the corpus, so I won't guess. "
@@ -23,6 +22,11 @@ UNEXPECTED_ERROR = (
 RATE_LIMITED = (
     "You've asked {limit} questions in the last minute — please wait a moment before asking again."
 )
+SLACK_BUSY = (
+    "Slack is limiting how fast I can post right now, so your answer couldn't be delivered. "
+    "Please ask again in a minute."
+)
+BUSY = "I'm answering a lot of questions right now — please ask again in a minute."
 NOT_ALLOWED = (
     "Sorry, I'm not enabled in this conversation. "
     "Ask one of the workspace admins to add it to the bot's allowlist."
@@ -33,7 +37,7 @@ MORE_SOURCES = "…and {count} more source(s) not shown."
 TRUNCATED = "…(answer shortened to fit Slack's message limits)"
 CONTEXT_LINE = "Answered by the {generator} generator · {version}"
 NOTES_LINE = "Note: {notes}"
-SHARED_BY = "Shared by <@{user}> · asked: {question}"
+SHARED_BY = "Shared by <@{user}>"
 
 FEEDBACK_UP = "👍 Helpful"
 FEEDBACK_DOWN = "👎 Not helpful"
@@ -41,6 +45,10 @@ SHARE_BUTTON = "Share in channel"
 FEEDBACK_THANKS = "Thanks for the feedback — it helps us improve the answers."
 FEEDBACK_UNKNOWN_ANSWER = (
     "I couldn't find that answer any more, so the feedback wasn't saved. Please ask again."
+)
+SHARE_NOT_YOURS = (
+    "Only the person who asked can share this answer, and only in the conversation it was "
+    "asked in. Ask `/battery` yourself to get an answer you can share."
 )
 SHARE_FAILED = (
     "I couldn't post the answer in this channel — invite me to it (`/invite @batterybot`) "
@@ -65,4 +73,15 @@ MISSING_APP_TOKEN = (
 MISSING_SIGNING_SECRET = (
     "HTTP mode needs SLACK_SIGNING_SECRET (Basic Information → Signing Secret in the app's "
     "settings) so that requests from Slack can be verified."
+)
+
+STARTUP_FAILED = "batterybot could not start: {reason}"
+SLACK_UNREACHABLE = (
+    "Could not reach Slack at {url} ({reason}). Check the network or proxy, or "
+    "BATTERYBOT_SLACK_API_URL if you set it."
+)
+SLACK_AUTH_FAILED = (
+    "Slack refused the bot token ({error}). Copy the Bot User OAuth Token (xoxb-…) from "
+    "OAuth & Permissions in the app's settings into SLACK_BOT_TOKEN, and reinstall the app "
+    "if it was revoked."
 )

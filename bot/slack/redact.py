@@ -8,12 +8,15 @@ from collections.abc import Iterable
 
 _TOKEN = re.compile(r"\b(xox[abposr]|xapp|xoxe(?:\.xox[bp])?)-[A-Za-z0-9-]+")
 REDACTED = "[redacted]"
+# Real Slack secrets are dozens of characters; replacing a shorter string would blank out
+# ordinary words in every log line (a one-letter "secret" would eat every "s").
+MIN_SECRET_CHARS = 8
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """Replace Slack token shapes (xoxb-, xoxp-, xapp-, …) and the given secrets with a marker."""
     for secret in secrets:
-        if secret:
+        if len(secret) >= MIN_SECRET_CHARS:
             text = text.replace(secret, REDACTED)
     return _TOKEN.sub(REDACTED, text)
 
@@ -24,7 +27,9 @@ class SecretRedactor(logging.Filter):
     def __init__(self, secrets: Iterable[str] = ()):
         super().__init__()
         # Longest first, so a secret containing another is replaced whole.
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self._secrets = sorted(
+            {s for s in secrets if len(s) >= MIN_SECRET_CHARS}, key=len, reverse=True
+        )
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = redact(record.getMessage(), self._secrets)

@@ -1,119 +1,109 @@
-"""Running the Bolt app: Events API over HTTP (stdlib server) or Socket Mode."""
+"""Running the Bolt app: the Events API over HTTP (waitress) or Socket Mode."""
 
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+import time
+from typing import Any
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from waitress.server import create_server
+from waitress.wasyncore import loop
 
 from bot.settings import Settings
 from bot.slack import messages
-from bot.slack.app import Answerer, build_app
+from bot.slack.app import Answerer, Workers, build_app, open_stores
 from bot.slack.client import SlackConfigError
 from bot.slack.feedback import FeedbackStore
 from bot.slack.redact import install_redaction
+from bot.slack.state import SharedState
+from bot.slack.wsgi import EVENTS_PATH, BoltWsgiApp
 
-EVENTS_PATH = "/slack/events"
-MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; anything bigger is not from Slack
-MAX_DRAIN_BYTES = 16_000_000  # an oversized body up to this is read and dropped before the 413
+# A burst of simultaneous deliveries waits in the kernel's queue instead of being reset.
+LISTEN_BACKLOG = 1024
+CONNECTION_LIMIT = 1000
+# A body up to this size is read (to a temporary file past 512 kB, never held in memory) so
+# the client hears the 413 rather than a broken pipe; a larger Content-Length is refused
+# from the header alone, before any of the body is read.
+MAX_DRAIN_BYTES = 16_000_000
+ACK_SWITCH_INTERVAL_S = 0.001
+# How long stop() lets requests already received finish before closing their connections.
+STOP_GRACE_S = 5.0
 
 logger = logging.getLogger(__name__)
 
 
-class _BoltHandler(BaseHTTPRequestHandler):
-    server: _BoltHttpServer
-    protocol_version = "HTTP/1.1"
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        url = urlsplit(self.path)
-        if url.path != self.server.events_path:
-            self._reply(404, b"not found", {})
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self._discard(length)
-            self._reply(413, b"payload too large", {})
-            return
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
-        headers = {k.lower(): [v] for k, v in self.headers.items()}
-        try:
-            request = BoltRequest(body=body, query=url.query, headers=headers)
-        except Exception:  # bad JSON, a list, a string: not from Slack
-            request = None
-        if request is None or not _well_formed(request.body):
-            logger.info("Rejected a malformed request body")
-            self._reply(400, b"bad request", {})
-            return
-        response = self.server.app.dispatch(request)
-        extra = {k: ", ".join(v) for k, v in response.headers.items()}
-        self._reply(response.status, response.body.encode("utf-8"), extra)
-
-    def _discard(self, length: int) -> None:
-        """Read and drop an oversized body, so the client hears the 413 rather than a reset."""
-        if length > MAX_DRAIN_BYTES:
-            self.close_connection = True
-            return
-        while length > 0:
-            chunk = self.rfile.read(min(length, 65536))
-            if not chunk:
-                break
-            length -= len(chunk)
-
-    def do_GET(self) -> None:  # noqa: N802
-        if urlsplit(self.path).path == "/healthz":
-            self._reply(200, b"ok", {"content-type": "text/plain"})
-        else:
-            self._reply(404, b"not found", {})
-
-    def _reply(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            if name.lower() not in ("content-length", "connection"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: object) -> None:
-        logger.debug("%s - %s", self.address_string(), format % args)
-
-
-def _well_formed(body: object) -> bool:
-    """A payload shaped like Slack's: an object whose `event`, if any, is an object too."""
-    return isinstance(body, dict) and isinstance(body.get("event", {}), dict)
-
-
-class _BoltHttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], app: App, events_path: str):
-        self.app = app
-        self.events_path = events_path
-        super().__init__(address, _BoltHandler)
-
-
 class SlackHttpServer:
-    """The Events API endpoint (POST /slack/events) on a threaded stdlib HTTP server."""
+    """The Events API endpoint (POST /slack/events, GET /healthz) on a waitress server.
+
+    waitress reads requests on one event loop and hands complete ones to `threads` workers,
+    so idle or slow connections hold no thread, idle ones are closed after `idle_timeout_s`,
+    a malformed Content-Length gets a 400 and a huge one a 413 before the body is read.
+    """
 
     def __init__(
-        self, app: App, *, host: str = "127.0.0.1", port: int = 3000, path: str = EVENTS_PATH
+        self,
+        app: App,
+        *,
+        signing_secret: str,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        path: str = EVENTS_PATH,
+        threads: int = 8,
+        idle_timeout_s: float = 30.0,
     ):
-        self._server = _BoltHttpServer((host, port), app, path)
+        self._map: dict[int, Any] = {}
+        self._server = create_server(
+            BoltWsgiApp(app, signing_secret=signing_secret, path=path),
+            map=self._map,
+            host=host,
+            port=port,
+            threads=threads,
+            backlog=LISTEN_BACKLOG,
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=idle_timeout_s,
+            cleanup_interval=max(0.5, idle_timeout_s / 4),
+            max_request_body_size=MAX_DRAIN_BYTES,
+            asyncore_use_poll=True,
+            expose_tracebacks=False,
+            ident="batterybot",
+        )
+        self._path = path
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         """The full URL of the events endpoint (the port is the real one when 0 was asked)."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{self._server.events_path}"
+        host, port = self._server.effective_host, self._server.effective_port
+        return f"http://{host}:{port}{self._path}"
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until stop() (or Ctrl-C)."""
-        self._server.serve_forever(poll_interval=0.1)
+        try:
+            while not self._stopping.is_set():
+                loop(timeout=0.2, map=self._map, use_poll=True, count=1)
+            self._finish_in_flight()
+        finally:
+            for channel in list(self._map.values()):
+                channel.close()
+            self._server.task_dispatcher.shutdown(timeout=STOP_GRACE_S)
+            self._stopped.set()
+
+    def _finish_in_flight(self) -> None:
+        """Stop accepting, then serve what was already received for up to STOP_GRACE_S."""
+        self._server.accepting = False
+        self._server.close()
+        deadline = time.monotonic() + STOP_GRACE_S
+        while time.monotonic() < deadline and any(
+            getattr(channel, "requests", None) for channel in list(self._map.values())
+        ):
+            loop(timeout=0.05, map=self._map, use_poll=True, count=1)
 
     def start(self) -> SlackHttpServer:
         """Serve in a background thread; returns self."""
@@ -121,12 +111,15 @@ class SlackHttpServer:
         self._thread.start()
         return self
 
+    def request_stop(self) -> None:
+        """Ask serve_forever() to return (safe from a signal handler or another thread)."""
+        self._stopping.set()
+
     def stop(self) -> None:
-        """Stop serving and release the port."""
-        self._server.shutdown()
-        self._server.server_close()
+        """Stop serving and release the port (requests already received are answered)."""
+        self._stopping.set()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=STOP_GRACE_S * 3)
 
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
@@ -137,7 +130,12 @@ def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
 
 
 def _secrets(settings: Settings) -> list[str]:
-    values = (settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret)
+    values = (
+        settings.slack_bot_token,
+        settings.slack_app_token,
+        settings.slack_signing_secret,
+        settings.database_url,
+    )
     return [v.get_secret_value() for v in values if v is not None]
 
 
@@ -169,26 +167,98 @@ def run_slack(
     port: int = 3000,
     feedback: FeedbackStore | None = None,
     version: str | None = None,
+    client: Any = None,
 ) -> None:
-    """Run the Slack bot until interrupted: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+    """Run the Slack bot until SIGTERM or Ctrl-C: Socket Mode when SLACK_APP_TOKEN is set,
+    else HTTP. On the way out it finishes the answers it accepted (a redeploy loses none)."""
     http = check_config(settings, http=http)
     if not logging.getLogger().handlers:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
     install_redaction(_secrets(settings))
-    store = feedback or FeedbackStore(settings.feedback_path)
-    app = build_app(settings, answerer, feedback=store, version=version)
+    # Answer threads are CPU-bound Python; a shorter GIL switch interval than the default 5 ms
+    # lets the request threads ack within a few ms of their turn while answers are computed.
+    sys.setswitchinterval(ACK_SWITCH_INTERVAL_S)
+    if feedback is None:
+        store, state = open_stores(settings)
+    else:
+        store = feedback
+        state = SharedState(
+            store.database, rate_limit_per_minute=settings.slack_rate_limit_per_minute
+        )
+    workers = Workers.from_settings(settings)
+    app = build_app(
+        settings,
+        answerer,
+        client=client,
+        feedback=store,
+        state=state,
+        workers=workers,
+        version=version,
+    )
+    janitor = Janitor(store, state, settings)
+    janitor.start()
     try:
         if http:
-            server = SlackHttpServer(app, host=host, port=port)
+            secret = settings.slack_signing_secret.get_secret_value()  # type: ignore[union-attr]
+            server = SlackHttpServer(
+                app,
+                signing_secret=secret,
+                host=host,
+                port=port,
+                threads=settings.slack_http_threads,
+                idle_timeout_s=settings.slack_http_idle_timeout_s,
+            )
+            previous = signal.signal(signal.SIGTERM, lambda *_: server.request_stop())
             logger.info("Slack Events API listening on %s", server.url)
             try:
                 server.serve_forever()
             finally:
-                server.stop()
+                signal.signal(signal.SIGTERM, previous)
         else:
             logger.info("Connecting to Slack in Socket Mode")
             socket_mode_handler(app, settings).start()
     finally:
-        store.close()
+        logger.info("Finishing the answers in progress")
+        janitor.stop()
+        workers.drain()
+        if feedback is None:
+            store.close()
+
+
+class Janitor:
+    """Applies retention in the background: hourly, and once at start."""
+
+    INTERVAL_S = 3600.0
+
+    def __init__(self, store: FeedbackStore, state: SharedState, settings: Settings):
+        self._store, self._state, self._settings = store, state, settings
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="retention", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                purged = self._store.purge(
+                    answer_days=self._settings.answer_retention_days,
+                    feedback_days=self._settings.feedback_retention_days,
+                )
+                self._state.expire()
+                if purged.answers or purged.feedback:
+                    logger.info(
+                        "Retention: deleted %d answer(s) and %d feedback row(s)",
+                        purged.answers,
+                        purged.feedback,
+                    )
+            except Exception:
+                logger.exception("Applying retention failed; retrying in an hour")
+            if self._stop.wait(self.INTERVAL_S):
+                return

@@ -117,13 +117,16 @@ class FakeSlackApi:
         status: int = 429,
         retry_after: int | None = 0,
         error: str | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` calls of `method` with `status` (429 carries Retry-After).
+        """Answer the next `times` calls of `method` with `status` (429 carries Retry-After),
+        once `after` calls went through normally.
 
         With status 200, the call gets Slack's usual `{"ok": false, "error": error}` instead.
         """
         with self._lock:
             queue = self._failures.setdefault(method, deque())
+            queue.extend([None] * after)
             queue.extend([(status, retry_after, error)] * times)
 
     def add_message(
@@ -186,8 +189,9 @@ class FakeSlackApi:
     ) -> tuple[int, dict[str, str], Any]:
         with self._lock:
             failures = self._failures.get(method)
-            if failures:
-                status, retry_after, error = failures.popleft()
+            planned = failures.popleft() if failures else None
+            if planned is not None:
+                status, retry_after, error = planned
                 default = "ratelimited" if status == 429 else "fatal_error"
                 response = {"ok": False, "error": error or default}
                 self._calls.append(Call(method, params, headers, status, response))
@@ -241,6 +245,14 @@ class FakeSlackApi:
                         "text": message["text"],
                     }
             return {"ok": False, "error": "message_not_found"}
+        if method == "chat.delete":
+            kept = [
+                m
+                for m in self._messages.get(params.get("channel", ""), [])
+                if m["ts"] != params.get("ts")
+            ]
+            self._messages[params.get("channel", "")] = kept
+            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
         if method == "conversations.replies":
@@ -252,10 +264,17 @@ class FakeSlackApi:
             ]
             if not thread:
                 return {"ok": False, "error": "thread_not_found"}
+            # Pages like Slack's: `limit` messages (at most 1000), then a cursor for the rest.
+            ordered = sorted(thread, key=lambda m: float(m["ts"]))
+            start = int(params.get("cursor") or 0)
+            limit = min(int(params.get("limit") or 1000), 1000)
+            page = ordered[start : start + limit]
+            more = start + limit < len(ordered)
             return {
                 "ok": True,
-                "messages": sorted(thread, key=lambda m: float(m["ts"])),
-                "has_more": False,
+                "messages": page,
+                "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""},
             }
         if method == "reactions.add":
             return {"ok": True}

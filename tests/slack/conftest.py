@@ -132,6 +132,7 @@ class SlackHarness:
     answerer: Any  # a ScriptedAnswerer, or the real chain's answer
     feedback: Any
     settings: Settings
+    state: Any = None
 
     def send_event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
@@ -148,6 +149,24 @@ class SlackHarness:
 
     def send_interaction(self, payload: dict[str, Any]) -> tuple[int, str]:
         return self.send_form({"payload": json.dumps(payload)})
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """One real PostgreSQL 15 server on 127.0.0.1 for the session (installed if absent)."""
+    from tests.postgres import PostgresServer
+
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres) -> str:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    return postgres.create_database(f"test_{next(_databases)}")
 
 
 @pytest.fixture
@@ -172,18 +191,36 @@ def serve_app(
     settings: Settings, api: FakeSlackApi, answerer: Any, *, version: str | None = None
 ) -> Iterator[SlackHarness]:
     """The real Bolt app over HTTP on 127.0.0.1, talking to the fake Web API; stopped on exit."""
-    from bot.slack import FeedbackStore, SlackHttpServer, build_app, make_web_client
+    from bot.slack import SlackHttpServer, Workers, build_app, make_web_client, open_stores
 
-    feedback = FeedbackStore(settings.feedback_path)
+    feedback, state = open_stores(settings)
+    workers = Workers.from_settings(settings)
     app = build_app(
-        settings, answerer, client=make_web_client(settings), feedback=feedback, version=version
+        settings,
+        answerer,
+        client=make_web_client(settings),
+        feedback=feedback,
+        state=state,
+        workers=workers,
+        version=version,
     )
-    server = SlackHttpServer(app, host="127.0.0.1", port=0).start()
+    server = SlackHttpServer(
+        app,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        host="127.0.0.1",
+        port=0,
+        threads=settings.slack_http_threads,
+        idle_timeout_s=settings.slack_http_idle_timeout_s,
+    ).start()
     try:
-        yield SlackHarness(server.url, api, answerer, feedback, settings)
+        yield SlackHarness(server.url, api, answerer, feedback, settings, state)
     finally:
         server.stop()
+        if isinstance(answerer, ScriptedAnswerer):
+            answerer.gate.set()  # let held answers finish so the pools drain
+        workers.drain()
         feedback.close()
+        feedback.database.close()
 
 
 @pytest.fixture

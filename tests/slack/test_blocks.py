@@ -101,14 +101,12 @@ def test_answer_with_sources_context_and_buttons():
 def test_shareable_answer_has_share_button_and_shared_copy_drops_it():
     message = blocks.answer_message(make_answer(), answer_ref="5", version="v", shareable=True)
     assert "share_answer" in json.dumps(message.blocks)
-    shared = blocks.shared_message(message, user_id="UASKER1", question="Who <!here> leads?")
+    shared = blocks.shared_message(message, user_id="UASKER1")
     dumped = json.dumps(shared.blocks)
     assert "share_answer" not in dumped and "feedback_up" in dumped
-    assert (
-        shared.blocks[0]["elements"][0]["text"]
-        == "Shared by <@UASKER1> · asked: Who &lt;!here&gt; leads?"
-    )
-    evil = blocks.shared_message(message, user_id="U1><!channel", question="q")
+    # The header names who shared it and never repeats the asker's words.
+    assert shared.blocks[0]["elements"][0]["text"] == "Shared by <@UASKER1>"
+    evil = blocks.shared_message(message, user_id="U1><!channel")
     assert "<!channel" not in json.dumps(evil.blocks)
 
 

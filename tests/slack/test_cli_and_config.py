@@ -27,6 +27,9 @@ _CLEAN_ENV = {
         "BATTERYBOT_SLACK_APP_TOKEN",
         "BATTERYBOT_SLACK_SIGNING_SECRET",
         "BATTERYBOT_FEEDBACK_DB",
+        "BATTERYBOT_DATABASE_URL",
+        "BATTERYBOT_CHROMA_HOST",
+        "BATTERYBOT_SLACK_API_URL",
     )
 }
 
@@ -117,24 +120,40 @@ def test_feedback_export_writes_down_votes_as_eval_candidates(run_cli, tmp_path)
     assert json.loads(to_stdout.stdout.splitlines()[0])["question"] == "Bad?"
 
 
-def test_manifest_declares_what_the_app_uses():
+# Scopes each Web API method and event subscription needs (Slack's method and event pages).
+METHOD_SCOPES = {
+    "auth_test": set(),
+    "chat_postMessage": {"chat:write"},
+    "chat_update": {"chat:write"},
+    "chat_delete": {"chat:write"},
+    "chat_postEphemeral": {"chat:write"},
+    "views_open": set(),
+    "conversations_replies": {"channels:history", "groups:history", "im:history"},
+}
+EVENT_SCOPES = {
+    "app_mention": {"app_mentions:read"},
+    "message.im": {"im:history"},
+    "message.channels": {"channels:history"},
+    "message.groups": {"groups:history"},
+}
+
+
+def test_manifest_requests_exactly_the_scopes_the_code_uses():
+    import re
+
     manifest = yaml.safe_load((REPO_ROOT / "bot" / "slack_manifest.yaml").read_text())
-    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {
-        "app_mentions:read",
-        "chat:write",
-        "im:history",
-        "im:read",
-        "im:write",
-        "channels:history",
-        "groups:history",
-        "commands",
-        "reactions:write",
-    } <= scopes
-    settings = manifest["settings"]
-    assert {"app_mention", "message.im", "message.channels"} <= set(
-        settings["event_subscriptions"]["bot_events"]
+    source = "\n".join(p.read_text() for p in (REPO_ROOT / "bot" / "slack").glob("*.py"))
+    called = set(
+        re.findall(r"\.((?:chat|conversations|views|reactions|auth|users|im)_\w+)\(", source)
     )
+    assert called <= METHOD_SCOPES.keys(), called - METHOD_SCOPES.keys()
+    settings = manifest["settings"]
+    events = set(settings["event_subscriptions"]["bot_events"])
+    needed = {"commands"}.union(
+        *(METHOD_SCOPES[m] for m in called), *(EVENT_SCOPES[e] for e in events)
+    )
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
+    assert {"app_mention", "message.im", "message.channels"} <= events
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/battery"]
@@ -158,3 +177,68 @@ def test_slack_layer_only_talks_to_the_chain():
         for name in _imports(path):
             assert name.split(".")[0] not in forbidden, (path, name)
             assert not name.startswith(("bot.cli", "bot.chain")), (path, name)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("case", "env", "says"),
+    [
+        ("invalid-token", {"SLACK_BOT_TOKEN": "xoxb-9-9-revoked"}, "Slack refused the bot token"),
+        (
+            "slack-down",
+            {"BATTERYBOT_SLACK_API_URL": "http://127.0.0.1:9/api/"},
+            "Could not reach Slack",
+        ),
+        (
+            "postgres-down",
+            {"BATTERYBOT_DATABASE_URL": "postgresql://bot:pw-hidden@127.0.0.1:9/bot"},
+            "Could not connect to PostgreSQL",
+        ),
+        ("no-index", {}, "No search index named"),
+        (
+            "chroma-down",
+            {"BATTERYBOT_CHROMA_HOST": "127.0.0.1", "BATTERYBOT_CHROMA_PORT": "9"},
+            "Could not reach the Chroma server",
+        ),
+    ],
+)
+def test_start_up_problems_are_one_clear_line(run_cli, fake_api, case, env, says):
+    from tests.fakes.slack_api import BOT_TOKEN
+
+    base = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": "a-signing-secret-123",
+        "BATTERYBOT_SLACK_API_URL": fake_api.base_url,
+    }
+    result = run_cli(["slack", "--http", "--port", "0"], **{**base, **env})
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 1, (case, result.output)
+    assert len(lines) == 1 and says in lines[0], (case, result.output)
+    assert "Traceback" not in result.output and "pw-hidden" not in result.output
+
+
+def test_feedback_purge_applies_the_retention_settings(run_cli, tmp_path):
+    store = FeedbackStore(tmp_path / "data" / "feedback.sqlite3")
+    answer = Answer(question="dm question", rewritten_query="q", text="t", abstained=False)
+    old = store.record_answer(user_id="U1", channel_id="D1", answer=answer)
+    rated = store.record_answer(user_id="U1", channel_id="C1", answer=answer)
+    store.record_verdict(answer_id=rated, user_id="U2", verdict="down")
+    fresh = store.record_answer(user_id="U1", channel_id="C1", answer=answer)
+    ten_days_ago = "2000-01-01T00:00:00+00:00"
+    store.database.run(
+        lambda c: c.execute(
+            "UPDATE answers SET created_at = ? WHERE id IN (?, ?)", (ten_days_ago, old, rated)
+        )
+    )
+    store.close()
+
+    result = run_cli(["feedback", "purge"], BATTERYBOT_ANSWER_RETENTION_DAYS="7")
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 answer(s) and 0 feedback row(s)" in result.output
+
+    reopened = FeedbackStore(tmp_path / "data" / "feedback.sqlite3")
+    try:
+        assert reopened.answer(old) is None
+        assert reopened.answer(rated) is not None and reopened.answer(fresh) is not None
+    finally:
+        reopened.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.records import Turn
 from bot.slack import messages
-from bot.slack.conversation import bot_in_thread, thread_history
+from bot.slack.conversation import fetch_replies, thread_history
 
 BOT, BOT_ID = "UBOT", "BBOT"
 
@@ -40,6 +40,31 @@ def test_history_is_ordered_and_capped():
     assert history == (Turn("user", "What about Japan?"), Turn("user", "later message"))
 
 
-def test_bot_in_thread():
-    assert bot_in_thread(thread(), BOT, BOT_ID)
-    assert not bot_in_thread([m for m in thread() if m.get("user") != BOT], BOT, BOT_ID)
+class PagedClient:
+    """conversations.replies as Slack pages it: `limit` messages, then a cursor."""
+
+    def __init__(self, messages: list[dict]):
+        self.messages = messages
+        self.calls: list[dict] = []
+
+    def conversations_replies(self, *, channel, ts, limit, cursor=None):
+        self.calls.append({"channel": channel, "ts": ts, "limit": limit, "cursor": cursor})
+        start = int(cursor or 0)
+        page = self.messages[start : start + limit]
+        more = start + limit < len(self.messages)
+        return {
+            "messages": page,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+
+def test_fetch_replies_follows_the_cursor_through_a_long_thread():
+    long = [{"user": "U1", "text": f"m{n}", "ts": f"100.{n:06d}"} for n in range(450)]
+    client = PagedClient(long)
+    assert fetch_replies(client, "C1", "100.000000") == long
+    assert [c["cursor"] for c in client.calls] == [None, "200", "400"]
+
+
+def test_fetch_replies_stops_at_the_page_cap():
+    client = PagedClient([{"user": "U1", "text": "m", "ts": f"1.{n:06d}"} for n in range(1000)])
+    assert len(fetch_replies(client, "C1", "1.000000", max_pages=2)) == 400

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,3 +87,48 @@ def test_off_topic_mention_is_an_honest_abstention(real_slack):
     rendered = json.dumps(update.params["blocks"], ensure_ascii=False)
     assert "*No answer in the corpus*" in rendered
     assert "*Sources*" not in rendered
+
+
+def test_thread_chatter_gets_no_reply_and_a_follow_up_question_an_answer(real_slack):
+    api, root = real_slack.api, "1700000202.000100"
+    korea = "Which companies lead South Korea's battery industry?"
+    api.add_message("CGENERAL1", f"<@{BOT_USER_ID}> {korea}", user="UASKER001", ts=root)
+    real_slack.send_event(
+        {
+            "type": "app_mention",
+            "user": "UASKER001",
+            "channel": "CGENERAL1",
+            "ts": root,
+            "text": f"<@{BOT_USER_ID}> {korea}",
+        }
+    )
+    first = api.wait_for("chat.update", timeout=60)[0]
+    api.add_message("CGENERAL1", first.params["text"], user=BOT_USER_ID, thread_ts=root)
+
+    def reply(text: str, user: str) -> None:
+        ts = api.add_message("CGENERAL1", text, user=user, thread_ts=root)
+        real_slack.send_event(
+            {
+                "type": "message",
+                "channel_type": "channel",
+                "user": user,
+                "channel": "CGENERAL1",
+                "ts": ts,
+                "thread_ts": root,
+                "text": text,
+            }
+        )
+
+    reply("lol ok, see you at lunch", "UOTHER001")
+    reply("haha nice one", "UASKER001")
+    reply("What did Japan pioneer?", "UASKER001")
+    answer = api.wait_for(
+        "chat.postMessage",
+        where=lambda c: "blocks" in c.params and "pioneer" in c.params["text"],
+        timeout=60,
+    )[0]
+    assert answer.params["thread_ts"] == root and "[1]" in answer.params["text"]
+    time.sleep(0.5)
+    posted = [c.params["text"] for c in api.calls("chat.postMessage")]
+    assert len(posted) == 2  # the placeholder of the first answer, and the follow-up's answer
+    assert not [t for t in posted if "corpus doesn't cover" in t or "No answer" in t]

@@ -52,7 +52,17 @@ def test_filter_redacts_message_args_and_traceback():
 
 
 def test_longer_secret_is_replaced_whole():
-    redactor = SecretRedactor(["abc", "abcdef"])
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "value abcdef", None, None)
+    redactor = SecretRedactor(["abcdefgh", "abcdefgh-ijkl"])
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "value abcdefgh-ijkl", None, None)
     redactor.filter(record)
     assert record.getMessage() == f"value {REDACTED}"
+
+
+@pytest.mark.parametrize("short", ["s", "se", "secret"])
+def test_a_secret_too_short_to_be_real_does_not_blank_out_ordinary_text(short):
+    text = "sessions stay secret"
+    assert redact(text, [short]) == text
+    redactor = SecretRedactor([short])
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, text, None, None)
+    redactor.filter(record)
+    assert record.getMessage() == text
