@@ -19,7 +19,7 @@ from index.records import ScoredChunk
 # A further sentence joins the answer when its score is within this much of the best one's
 # (scores are cosine similarity plus a keyword share, see index.retrieve); questions that want
 # several things (lists, parts, comparisons, summaries) reach further. See calibration.py.
-GAP, GAP_MANY = 0.06, 0.12
+GAP, GAP_MANY = 0.1, 0.12
 # A part's or side's best sentence joins the answer when it scores at least this share of
 # the whole question's best sentence.
 PART_RATIO = 0.7

@@ -1,6 +1,7 @@
 """Calibrate the answer chain's few thresholds on a development set, and say what they trade.
 
-    python -m evals.calibrate evals/datasets/generated-dev.jsonl --out evals/calibration.json
+    python -m evals.calibrate evals/datasets/generated-dev.jsonl evals/datasets/grounding.jsonl \
+        --out evals/calibration.json
 
 For each case it gathers evidence once, exactly as the chain does, then sweeps:
 
@@ -111,7 +112,7 @@ def sweep(rows: list[dict]) -> dict:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", type=Path)
+    parser.add_argument("datasets", type=Path, nargs="+")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     from bot.settings import Settings
@@ -120,10 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = Settings()
     documents, _ = load_documents(settings.documents_dir)
-    cases = load_dataset(args.dataset, corpus_text(documents))
+    text = corpus_text(documents)
+    cases = [case for path in args.datasets for case in load_dataset(path, text)]
     chain = AnswerChain.from_settings(settings, "extractive")
     rows = measure(chain, cases)
-    result = {"dataset": str(args.dataset), "cases": len(rows), **sweep(rows)}
+    names = [str(p) for p in args.datasets]
+    result = {"datasets": names, "cases": len(rows), **sweep(rows)}
     print(json.dumps({k: v for k, v in result.items() if k != "rows"}, indent=1))
     if args.out:
         args.out.write_text(json.dumps({**result, "rows": rows}, indent=1) + "\n")

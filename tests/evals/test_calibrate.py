@@ -1,0 +1,37 @@
+"""The calibration sweep over hand-made rows: which floor and gaps the data suggests."""
+
+from __future__ import annotations
+
+from evals.calibrate import sweep
+
+
+def row(answerable: bool, best: float, gap: float | None = 0.0, many: bool = False) -> dict:
+    return {
+        "id": "x",
+        "answerable": answerable,
+        "many": many,
+        "best_similarity": best,
+        "gap_needed": gap,
+    }
+
+
+def test_the_floor_is_the_highest_that_refuses_no_more_answerable_questions():
+    rows = [row(True, 0.32), row(True, 0.6), row(False, 0.04), row(False, 0.18)]
+    result = sweep(rows)["relevance_floor"]
+    assert result["chosen"] == 0.3
+    at_020 = next(f for f in result["table"] if f["floor"] == 0.2)
+    assert at_020 == {"floor": 0.2, "answerable_refused": 0, "unanswerable_caught": 2}
+
+
+def test_the_gap_is_the_smallest_reaching_most_cases_keys():
+    rows = [row(True, 0.5, g) for g in (0.0, 0.0, 0.02, 0.04, 0.05, 0.06, 0.07, 0.09, 0.1, 0.3)]
+    gaps = sweep(rows)["gaps"]["one"]
+    assert gaps["chosen"] == 0.1  # 9 of 10 cases reached
+    assert gaps["unreachable"] == 0
+
+
+def test_cases_whose_keys_were_never_retrieved_count_against_every_gap():
+    rows = [row(True, 0.5, None), row(True, 0.5, 0.0)]
+    gaps = sweep(rows)["gaps"]["one"]
+    assert gaps["unreachable"] == 1
+    assert all(t["share_reached"] <= 0.5 for t in gaps["table"])
