@@ -76,7 +76,6 @@ _BARE = re.compile(
     r"^(?:and |but |so |ok(?:ay)?,? )?(?:why|how|how so|how come|since when|really|in what way)\s*\??$",
     re.I,
 )
-_SHORT = 6  # words; shorter questions without entities of their own lean on the thread
 
 
 def _replace_entity(query: str, old: Entity, new: Entity) -> str:
@@ -150,10 +149,8 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
                 return _replace_entity(base, same_type[0], new[0])
         return f"{base.rstrip('?. ')} {subject}?"
     referring = any(w in _REFERRING for w in words)
-    if own and not referring:
-        return question
-    if not referring and len(words) > _SHORT:
-        return question
+    if not referring:
+        return question  # it stands on its own ("lol ok, see you at lunch" too)
     wanted = _named_kind(question)
     if wanted:
         typed = _thread_entities_of(wanted, history, previous, known)

@@ -72,3 +72,11 @@ def test_a_refusal_says_which_check_decided_and_its_value(chain):
     assert answer.reason.startswith(("relevance:", "named_things:"))
     assert any(ch.isdigit() for ch in answer.reason) or "France" in answer.reason
     assert answer.to_json()["reason"] == answer.reason
+
+
+def test_chatter_in_a_thread_is_not_turned_into_a_question(chain):
+    first = "Which companies lead South Korea's battery industry?"
+    answer = chain.answer(first)
+    reply = chain.answer("lol ok, see you at lunch", turns((first, answer)))
+    assert reply.rewritten_query == "lol ok, see you at lunch"
+    assert reply.abstained and not reply.citations
