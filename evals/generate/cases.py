@@ -8,7 +8,6 @@ nor contains its own answer, and no two kept questions say the same thing.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -94,8 +93,7 @@ class Draft:
     question: str
     kind: str
     register: str
-    answer_keys: tuple[str, ...]
-    any_of: tuple[tuple[str, ...], ...]
+    answer_keys: tuple[str, ...]  # verbatim phrases of the evidence; all must be in the answer
     evidence: tuple[str, ...]
     unit: str  # the split unit: the source sentence's key, or the question's for abstain cases
     origin: str  # "s012" for sentence 12, "a-china" for the china section's unanswerables
@@ -159,17 +157,36 @@ def corpus_sections(documents: Sequence[Document], companies: Iterable[str] = ()
     ]
 
 
-def parse_reply(text: str) -> list[dict[str, Any]]:
-    """The question objects of a model reply; [] when it holds no readable JSON."""
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        return []
-    try:
-        data = json.loads(text[start : end + 1])
-    except json.JSONDecodeError:
-        return []
-    items = data.get("questions") if isinstance(data, dict) else None
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+def reply_rows(text: str, fields: int) -> list[list[str]]:
+    """The lines of a model reply that hold `fields` fields separated by '|', stripped."""
+    rows = []
+    for line in text.splitlines():
+        parts = [p.strip().strip("`*").strip() for p in line.split("|")]
+        if len(parts) == fields and all(parts):
+            rows.append(parts)
+    return rows
+
+
+def answerable_items(text: str) -> list[dict[str, Any]]:
+    """`style | question | answer` lines; several answers are separated by ';'."""
+    items = []
+    for style, question, answer in reply_rows(text, 3):
+        style = re.sub(r"^[\d.)\s-]+", "", style).lower()
+        if style == "style":  # a repeated format line, not a question
+            continue
+        answers = [a.strip() for a in answer.split(";") if a.strip()]
+        items.append({"style": style, "question": question, "answers": answers})
+    return items
+
+
+def abstain_items(text: str) -> list[dict[str, Any]]:
+    """`detail | question` lines."""
+    items = []
+    for detail, question in reply_rows(text, 2):
+        detail = re.sub(r"^[\d.)\s-]+", "", detail).lower()
+        if detail != "detail":
+            items.append({"missing": detail, "question": question})
+    return items
 
 
 def words(text: str) -> list[str]:
@@ -203,20 +220,6 @@ def sentence_overlap(question: str, sentence: str) -> float:
     return len(asked & content_words(sentence)) / len(asked) if asked else 1.0
 
 
-def alternatives(key: str) -> tuple[str, ...]:
-    """The key, plus its last word's singular or plural form, as accepted alternatives."""
-    found = [key]
-    head, _, last = key.rpartition(" ")
-    prefix = f"{head} " if head else ""
-    if last.endswith("ies") and len(last) > 4:
-        found.append(f"{prefix}{last[:-3]}y")
-    elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
-        found.append(f"{prefix}{last[:-1]}")
-    elif last.isalpha() and last.islower() and len(last) > 2:
-        found.append(f"{prefix}{last[:-1]}ies" if last.endswith("y") else f"{prefix}{last}s")
-    return tuple(dict.fromkeys(found))
-
-
 def _question_problem(question: Any, sentence: str) -> str | None:
     if not isinstance(question, str) or not question.strip():
         return "no question text"
@@ -242,6 +245,32 @@ def _key_problem(key: Any, question: str, sentence: str) -> str | None:
     return None
 
 
+def answer_keys(raw: Any, sentence: str) -> tuple[list[str], bool]:
+    """The answer phrases of one reply, and whether a phrase was a list the script split.
+
+    A model often answers "A, B and C" where the sentence says "A, B, and C": when the whole
+    phrase is not verbatim but each item is, the items become the keys of a list question.
+    """
+    answers = raw if isinstance(raw, list) else [raw]
+    keys: list[str] = []
+    listed = False
+    for answer in answers:
+        if not isinstance(answer, str) or not answer.strip():
+            return [], False
+        answer = answer.strip().strip(".")
+        parts = [p.strip() for p in _LIST_SEPARATOR.split(answer) if p.strip()]
+        split_up = len(parts) > 1 and all(has_phrase(sentence, p) for p in parts)
+        if split_up and not has_phrase(sentence, answer):
+            keys += parts
+            listed = True
+            continue
+        keys.append(answer)
+    return keys, listed
+
+
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s*&\s*")
+
+
 def answerable_drafts(source: Source, items: Sequence[dict[str, Any]], tally: Tally) -> list[Draft]:
     """The reply's questions about one sentence that pass every check."""
     drafts = []
@@ -250,25 +279,22 @@ def answerable_drafts(source: Source, items: Sequence[dict[str, Any]], tally: Ta
         question = item.get("question")
         problem = _question_problem(question, source.sentence)
         style = str(item.get("style") or "casual").strip().lower()
-        raw = item.get("answers") if style == "multi" else item.get("answer")
-        keys = raw if isinstance(raw, list) else [raw]
+        keys, listed = answer_keys(item.get("answers", item.get("answer")), source.sentence)
         if problem is None and style == "multi" and len(keys) < 2:
             problem = "multi question without two answers"
-        for key in keys:
+        for key in keys or [None]:
             problem = problem or _key_problem(key, question, source.sentence)
         if problem is None and len({" ".join(words(k)) for k in keys}) < len(keys):
             problem = "repeated answer phrase"
         if problem:
             tally.discard(problem)
             continue
-        keys = [k.strip() for k in keys]
         drafts.append(
             Draft(
                 question=question.strip(),
-                kind=_answerable_kind(style, question, source.sentence, keys),
+                kind=_answerable_kind(question, source.sentence, keys, listed),
                 register=style if style in _REGISTERS else "casual",
                 answer_keys=tuple(keys),
-                any_of=tuple(alternatives(k) for k in keys),
                 evidence=(source.sentence,),
                 unit=source.key,
                 origin=f"s{source.number:03d}",
@@ -280,9 +306,11 @@ def answerable_drafts(source: Source, items: Sequence[dict[str, Any]], tally: Ta
 _REGISTERS = ("casual", "typo", "abbrev", "indirect", "multi")
 
 
-def _answerable_kind(style: str, question: str, sentence: str, keys: Sequence[str]) -> str:
+def _answerable_kind(question: str, sentence: str, keys: Sequence[str], listed: bool) -> str:
     # The kind is measured, not taken from the requested style: a question is a paraphrase only
     # when it really avoids the sentence's words.
+    if listed:
+        return "list"
     if len(keys) > 1:
         return "multi"
     if sentence_overlap(question, sentence) <= PARAPHRASE_OVERLAP:
@@ -331,7 +359,6 @@ def abstain_drafts(
                 kind="abstain",
                 register=detail,
                 answer_keys=(),
-                any_of=(),
                 evidence=(),
                 unit=hashlib.sha256(question.strip().encode()).hexdigest(),
                 origin=f"a-{section.section}",
@@ -389,6 +416,5 @@ def to_row(case_id: str, draft: Draft) -> dict[str, Any]:
         "kind": draft.kind,
         "question": draft.question,
         "answer_keys": list(draft.answer_keys),
-        "any_of": [list(g) for g in draft.any_of],
         "evidence": list(draft.evidence),
     }

@@ -28,12 +28,13 @@ from evals.generate.cases import (
     Draft,
     Tally,
     abstain_drafts,
+    abstain_items,
     answerable_drafts,
+    answerable_items,
     case_ids,
     corpus_sections,
     corpus_sentences,
     dedupe,
-    parse_reply,
     split,
     to_row,
 )
@@ -44,52 +45,74 @@ REPLIES = REPO / "evals/generate/replies.jsonl"
 DATASETS = REPO / "evals/datasets"
 SEED = 20261129
 # Sampling: warm enough for varied wording, cool enough that the JSON stays well formed.
-PARAMS = {"temperature": 0.8, "top_p": 0.95, "max_tokens": 420, "repeat_penalty": 1.1}
+PARAMS = {"temperature": 0.8, "top_p": 0.95, "max_tokens": 260, "repeat_penalty": 1.1}
 CONTEXT = 2048
-ABSTAIN_PER_SECTION = 6
+ABSTAIN_PER_SECTION = 5
 
 
 def _requests(documents: Sequence[Any]) -> list[dict[str, Any]]:
-    """Every model call to make, in order: one per sentence, then one per section."""
+    """Every model call to make, in order: one per section, then one per sentence."""
     requests = []
-    for source in corpus_sentences(documents):
-        text = prompts.ANSWERABLE.format(
-            section=source.section,
-            title=source.title,
-            sentence=source.sentence,
-            count=len(prompts.STYLES),
-        )
-        requests.append({"id": f"s{source.number:03d}", "prompt": text})
     for section in corpus_sections(documents):
         text = prompts.UNANSWERABLE.format(
-            section=section.section,
-            title=section.title,
-            paragraph=section.paragraph,
-            count=ABSTAIN_PER_SECTION,
+            section=section.section, title=section.title, paragraph=section.paragraph
         )
         requests.append({"id": f"a-{section.document}-{section.section}", "prompt": text})
+    for source in corpus_sentences(documents):
+        text = prompts.ANSWERABLE.format(
+            section=source.section, title=source.title, sentence=source.sentence
+        )
+        requests.append({"id": f"s{source.number:03d}", "prompt": text})
     return requests
 
 
-def ask_model(requests: list[dict[str, Any]], model: Path, seed: int, threads: int) -> list[dict]:
-    """Run every request through the local model in-process; return the replies in order."""
-    from llama_cpp import Llama
+def ask_model(
+    requests: list[dict[str, Any]], model: Path, seed: int, threads: int, partial: Path
+) -> list[dict]:
+    """Run every request through the local model in-process; return the replies in order.
 
-    llm = Llama(model_path=str(model), n_ctx=CONTEXT, n_threads=threads, seed=seed, verbose=False)
+    Each reply is appended to `partial` as it arrives, and replies already there for the same
+    prompt and seed are reused, so an interrupted run resumes where it stopped.
+    """
+    done = {}
+    if partial.is_file():
+        for line in partial.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            done[(row["id"], row["prompt_sha256"], row["seed"])] = row
+    llm = None
     replies = []
     for i, request in enumerate(requests):
+        call_seed = seed + i
+        digest = hashlib.sha256(request["prompt"].encode()).hexdigest()
+        if (request["id"], digest, call_seed) in done:
+            replies.append(done[(request["id"], digest, call_seed)])
+            continue
+        if llm is None:
+            from llama_cpp import Llama
+
+            llm = Llama(
+                model_path=str(model), n_ctx=CONTEXT, n_threads=threads, seed=seed, verbose=False
+            )
         started = time.perf_counter()
         out = llm.create_chat_completion(
             messages=[
                 {"role": "system", "content": prompts.SYSTEM},
                 {"role": "user", "content": request["prompt"]},
             ],
-            seed=seed + i,
+            seed=call_seed,
             **PARAMS,
         )
-        text = out["choices"][0]["message"]["content"]
-        seconds = time.perf_counter() - started
-        replies.append({"id": request["id"], "reply": text, "seconds": round(seconds, 2)})
+        seconds = round(time.perf_counter() - started, 2)
+        row = {
+            "id": request["id"],
+            "seed": call_seed,
+            "prompt_sha256": digest,
+            "reply": out["choices"][0]["message"]["content"],
+            "seconds": seconds,
+        }
+        with partial.open("a", encoding="utf-8") as sink:
+            sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+        replies.append(row)
         print(f"[{i + 1}/{len(requests)}] {request['id']} {seconds:.1f}s", file=sys.stderr)
     return replies
 
@@ -100,13 +123,13 @@ def validate(documents: Sequence[Any], companies: Sequence[str], replies: list[d
     answerable, abstain = Tally(), Tally()
     drafts: list[Draft] = []
     for source in corpus_sentences(documents):
-        items = parse_reply(by_id.get(f"s{source.number:03d}", ""))
+        items = answerable_items(by_id.get(f"s{source.number:03d}", ""))
         if not items:
             answerable.discard("unreadable reply")
         drafts += answerable_drafts(source, items, answerable)
     corpus = corpus_text(documents)
     for section in corpus_sections(documents, companies):
-        items = parse_reply(by_id.get(f"a-{section.document}-{section.section}", ""))
+        items = abstain_items(by_id.get(f"a-{section.document}-{section.section}", ""))
         if not items:
             abstain.discard("unreadable reply")
         drafts += abstain_drafts(section, items, corpus, abstain)
@@ -158,7 +181,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     documents = list(corpus.documents)
     companies = [e.name for e in corpus.entities if e.type == "company"]
     requests = _requests(documents)
-    started = time.perf_counter()
     if args.replay:
         replies = [json.loads(line) for line in args.replies.read_text().splitlines() if line]
         generation_s = None
@@ -166,10 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.model.is_file():
             print(f"No model at {args.model}: run `make llm` first.", file=sys.stderr)
             return 3
-        replies = ask_model(requests, args.model, args.seed, args.threads)
-        generation_s = round(time.perf_counter() - started, 1)
+        partial = args.replies.with_name(args.replies.name + ".partial")
+        replies = ask_model(requests, args.model, args.seed, args.threads, partial)
+        generation_s = round(sum(r["seconds"] for r in replies), 1)
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in replies)
         args.replies.write_text(text, encoding="utf-8")
+        partial.unlink()
 
     drafts, answerable, abstain = validate(documents, companies, replies)
     args.out_dir.mkdir(parents=True, exist_ok=True)

@@ -9,12 +9,12 @@ from evals.generate.cases import (
     Source,
     Tally,
     abstain_drafts,
-    alternatives,
+    abstain_items,
     answerable_drafts,
+    answerable_items,
     case_ids,
     dedupe,
     longest_shared_run,
-    parse_reply,
     split,
 )
 
@@ -77,7 +77,7 @@ def test_kind_is_measured_from_the_wording_not_the_requested_style() -> None:
     )  # fmt: skip
     assert indirect[0].kind == "paraphrase"
     assert reusing[0].kind == "fact"
-    assert multi[0].kind == "multi" and len(multi[0].any_of) == 2
+    assert multi[0].kind == "multi" and len(multi[0].answer_keys) == 2
 
 
 def test_abstain_checks_keep_absent_details_only() -> None:
@@ -101,14 +101,6 @@ def test_abstain_checks_keep_absent_details_only() -> None:
         "unanswerable question is off the section's topic": 1,
         "unanswerable question asks for no known kind of detail": 1,
     }
-
-
-def test_parse_reply_reads_json_inside_prose_and_rejects_junk() -> None:
-    reply = 'Sure!\n```json\n{"questions": [{"question": "a?"}, 3]}\n```'
-    assert parse_reply(reply) == [{"question": "a?"}]
-    assert parse_reply("no json here") == []
-    assert parse_reply('{"questions": "nope"}') == []
-    assert parse_reply("{broken") == []
 
 
 def test_dedupe_split_and_ids_are_deterministic_and_keep_a_sentence_on_one_side() -> None:
@@ -135,6 +127,24 @@ def test_dedupe_split_and_ids_are_deterministic_and_keep_a_sentence_on_one_side(
 
 def test_helpers() -> None:
     assert longest_shared_run("a b c d", "x b c d y") == 3
-    assert alternatives("solid-state batteries") == ("solid-state batteries", "solid-state battery")
-    assert alternatives("tariff") == ("tariff", "tariffs")
-    assert alternatives("CATL") == ("CATL",)
+
+
+def test_reply_lines_parse_and_a_listed_answer_becomes_a_list_case() -> None:
+    reply = (
+        "style | question | answer\n"
+        "1. casual | which korean cos lead? | LG Energy Solution, Samsung SDI, SK Innovation\n"
+        "multi | what and where? | innovation ; solid-state battery\n"
+        "garbage line without fields\n"
+    )
+    items = answerable_items(reply)
+    assert [i["style"] for i in items] == ["casual", "multi"]
+    assert items[1]["answers"] == ["innovation", "solid-state battery"]
+
+    sentence = "South Korea's battery industry is led by LG Energy Solution, Samsung SDI, and SK Innovation."
+    source = Source("doc", "T", "south-korea", sentence, sentence, 3)
+    drafts = answerable_drafts(source, items[:1], Tally())
+    assert drafts[0].kind == "list"
+    assert drafts[0].answer_keys == ("LG Energy Solution", "Samsung SDI", "SK Innovation")
+    assert abstain_items("detail | question\nyear | when did it start?\n") == [
+        {"missing": "year", "question": "when did it start?"}
+    ]
