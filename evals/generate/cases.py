@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -331,10 +331,50 @@ def _carries(section: Section, detail: str) -> bool:
     return False
 
 
+# What a question must say to ask for each kind of detail (the model's label alone is not enough).
+_ASKS_FOR = {
+    "year": re.compile(r"\bwhen\b|\byears?\b|\bdate\b", re.IGNORECASE),
+    "figure": re.compile(
+        r"how (?:many|much|big|large)|\bnumber\b|\bamount\b|\bcost\b|\brevenue\b|\bgwh\b"
+        r"|\bbillion\b|\bmillion\b|\btonnes?\b|\bvalue\b|\bsize\b",
+        re.IGNORECASE,
+    ),
+    "percent": re.compile(r"%|\bper ?cent|\bshare\b|\brate\b", re.IGNORECASE),
+    "person": re.compile(r"\bwho\b|\bceo\b|\bfounder\b|\bhead of\b", re.IGNORECASE),
+    "company": re.compile(
+        r"compan|\bfirms?\b|\bcos\b|makers?\b|manufacturers?\b|suppliers?\b|\bbrands?\b",
+        re.IGNORECASE,
+    ),
+}
+# A corpus sentence that gives the asked kind of detail and is this close (cosine, MiniLM) to
+# the question might answer it: the question is dropped. Set low on purpose, so doubtful
+# unanswerable cases are lost rather than kept.
+NEAR_CARRIER = 0.5
+
+
+def carries(sentence: str, detail: str, names: Iterable[str] = ()) -> bool:
+    """Whether a text gives a detail of this type (names: entities that could answer 'who')."""
+    if detail == "year":
+        return bool(_YEAR.search(sentence))
+    if detail == "percent":
+        return bool(_PERCENT.search(sentence))
+    if detail == "figure":
+        return bool(_DIGIT.search(sentence))
+    return any(has_phrase(sentence, n) for n in names)
+
+
 def abstain_drafts(
-    section: Section, items: Sequence[dict[str, Any]], corpus: str, tally: Tally
+    section: Section,
+    items: Sequence[dict[str, Any]],
+    corpus: str,
+    tally: Tally,
+    nearest: Callable[[str, str], float] | None = None,
 ) -> list[Draft]:
-    """The reply's unanswerable questions about one section that pass every check."""
+    """The reply's unanswerable questions about one section that pass every check.
+
+    `nearest(question, detail)` gives the highest similarity between the question and a corpus
+    sentence carrying that kind of detail; without it only the section itself is checked.
+    """
     drafts = []
     figures = set(re.findall(r"\d+(?:\.\d+)?%?", corpus))
     for item in items:
@@ -344,8 +384,12 @@ def abstain_drafts(
         problem = _question_problem(question, section.paragraph)
         if problem is None and detail is None:
             problem = "unanswerable question asks for no known kind of detail"
+        if problem is None and not _ASKS_FOR[detail].search(question):
+            problem = "unanswerable question does not ask for its detail"
         if problem is None and _carries(section, detail):
             problem = "the section gives that kind of detail"
+        if problem is None and nearest is not None and nearest(question, detail) >= NEAR_CARRIER:
+            problem = "a corpus sentence with that kind of detail is close to the question"
         if problem is None and not content_words(question) & content_words(section.paragraph):
             problem = "unanswerable question is off the section's topic"
         if problem is None and set(re.findall(r"\d+(?:\.\d+)?%?", question)) & figures:

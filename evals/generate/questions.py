@@ -31,6 +31,7 @@ from evals.generate.cases import (
     abstain_items,
     answerable_drafts,
     answerable_items,
+    carries,
     case_ids,
     corpus_sections,
     corpus_sentences,
@@ -117,8 +118,41 @@ def ask_model(
     return replies
 
 
-def validate(documents: Sequence[Any], companies: Sequence[str], replies: list[dict]) -> tuple:
+def carrier_similarity(documents: Sequence[Any], entities: Sequence[Any]) -> Any:
+    """nearest(question, detail): the best cosine between the question and a corpus sentence
+    that gives that kind of detail (a company or any named thing, for company and person)."""
+    import numpy as np
+
+    from bot.settings import Settings
+    from index.embeddings import make_embeddings
+
+    settings = Settings()
+    model = make_embeddings(settings.embedding_model, settings.embedding_sha256)
+    sentences = [s.sentence for s in corpus_sentences(documents)]
+    vectors = np.array(model.embed_documents(sentences))
+    names = {
+        "company": [n for e in entities if e.type == "company" for n in (e.name, *e.aliases)],
+        "person": [n for e in entities for n in (e.name, *e.aliases)],
+    }
+    rows = {
+        detail: [i for i, s in enumerate(sentences) if carries(s, detail, names.get(detail, ()))]
+        for detail in ("year", "figure", "percent", "company", "person")
+    }
+
+    def nearest(question: str, detail: str) -> float:
+        if not rows[detail]:
+            return 0.0
+        vector = np.array(model.embed_query(question))
+        return float(np.max(vectors[rows[detail]] @ vector))
+
+    return nearest
+
+
+def validate(
+    documents: Sequence[Any], entities: Sequence[Any], replies: list[dict], nearest: Any = None
+) -> tuple:
     """Turn recorded replies into validated drafts; return (drafts, answerable, abstain tallies)."""
+    companies = [e.name for e in entities if e.type == "company"]
     by_id = {r["id"]: r["reply"] for r in replies}
     answerable, abstain = Tally(), Tally()
     drafts: list[Draft] = []
@@ -132,7 +166,7 @@ def validate(documents: Sequence[Any], companies: Sequence[str], replies: list[d
         items = abstain_items(by_id.get(f"a-{section.document}-{section.section}", ""))
         if not items:
             abstain.discard("unreadable reply")
-        drafts += abstain_drafts(section, items, corpus, abstain)
+        drafts += abstain_drafts(section, items, corpus, abstain, nearest)
     before = Counter(d.kind == "abstain" for d in drafts)
     kept = dedupe(drafts, Tally())
     after = Counter(d.kind == "abstain" for d in kept)
@@ -179,7 +213,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     corpus = load_corpus(args.corpus_dir)
     documents = list(corpus.documents)
-    companies = [e.name for e in corpus.entities if e.type == "company"]
     requests = _requests(documents)
     if args.replay:
         replies = [json.loads(line) for line in args.replies.read_text().splitlines() if line]
@@ -195,7 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.replies.write_text(text, encoding="utf-8")
         partial.unlink()
 
-    drafts, answerable, abstain = validate(documents, companies, replies)
+    nearest = carrier_similarity(documents, corpus.entities)
+    drafts, answerable, abstain = validate(documents, corpus.entities, replies, nearest)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     written = write(drafts, args.seed, args.out_dir)
     for name in written:  # the written files must load as datasets against the corpus

@@ -88,11 +88,13 @@ def test_abstain_checks_keep_absent_details_only() -> None:
         {"missing": "year", "question": "when did china's battery push start?"},
         {"missing": "company", "question": "which firm leads china's battery sector?"},
         {"missing": "rate", "question": "is china's share like 70%?"},
-        {"missing": "rate", "question": "what tariff does the weather in peru have?"},
+        {"missing": "rate", "question": "what tariff rate does the weather in peru have?"},
+        {"missing": "year", "question": "what does china make for its batteries?"},
+        {"missing": "person", "question": "who is the minister for china's battery policy?"},
         {"missing": "colour", "question": "what colour are china's battery plants?"},
     ]
     tally = Tally()
-    kept = abstain_drafts(section, items, corpus, tally)
+    kept = abstain_drafts(section, items, corpus, tally, nearest=_near_if("minister"))
     assert [d.question for d in kept] == ["who runs china's battery ministry?"]
     assert kept[0].kind == "abstain" and kept[0].answer_keys == () and kept[0].evidence == ()
     assert tally.reasons == {
@@ -100,7 +102,16 @@ def test_abstain_checks_keep_absent_details_only() -> None:
         "unanswerable question quotes a corpus figure": 1,
         "unanswerable question is off the section's topic": 1,
         "unanswerable question asks for no known kind of detail": 1,
+        "unanswerable question does not ask for its detail": 1,
+        "a corpus sentence with that kind of detail is close to the question": 1,
     }
+
+
+def _near_if(word: str):
+    def nearest(question: str, detail: str) -> float:
+        return 0.9 if word in question else 0.1
+
+    return nearest
 
 
 def test_dedupe_split_and_ids_are_deterministic_and_keep_a_sentence_on_one_side() -> None:
