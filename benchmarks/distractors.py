@@ -276,26 +276,28 @@ def _not_corpus_data(folder: str, names: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Child:
-    """A finished child process: exit code, wall time, peak RSS, output."""
+    """A finished child process: exit code, wall time, peak RSS, what it printed."""
 
     code: int
     seconds: float
     peak_rss_mb: float
-    output: str
+    output: str  # stdout
+    errors: str  # stderr
 
 
 def run_child(args: Sequence[str], env: dict[str, str], workdir: Path) -> Child:
     """Run a command to completion; its peak RSS comes from the kernel's rusage for it alone."""
-    log = workdir / f"child-{time.monotonic_ns()}.log"
+    stem = workdir / f"child-{time.monotonic_ns()}"
+    out, err = stem.with_suffix(".out"), stem.with_suffix(".err")
     started = time.perf_counter()
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            list(args), env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=REPO_ROOT
-        )
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = subprocess.Popen(list(args), env=env, stdout=stdout, stderr=stderr, cwd=REPO_ROOT)
         _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Child(process.returncode, seconds, usage.ru_maxrss / 1024, log.read_text())
+    return Child(
+        process.returncode, seconds, usage.ru_maxrss / 1024, out.read_text(), err.read_text()
+    )
 
 
 def cli_env(corpus_dir: Path, data_dir: Path) -> dict[str, str]:
@@ -323,7 +325,7 @@ def eval_figures(dataset: Path, env: dict[str, str], workdir: Path, name: str) -
         batterybot("eval", "run", str(dataset), "--out", str(out), "--quiet"), env, workdir
     )
     if child.code != 0 or not (out / "results.jsonl").is_file():
-        raise RuntimeError(f"eval run failed ({child.code}):\n{child.output[-3000:]}")
+        raise RuntimeError(f"eval run failed ({child.code}):\n{child.errors[-3000:]}")
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     summary = json.loads((out / "summary.json").read_text())
     abstain = [r for r in rows if r["kind"] == "abstain"]
@@ -354,7 +356,7 @@ def build(env: dict[str, str], workdir: Path) -> dict[str, Any]:
     """Build the index the environment names, timed, in a fresh process."""
     child = run_child(batterybot("index", "build"), env, workdir)
     if child.code != 0:
-        raise RuntimeError(f"index build failed ({child.code}):\n{child.output[-3000:]}")
+        raise RuntimeError(f"index build failed ({child.code}):\n{child.errors[-3000:]}")
     return {"build_s": round(child.seconds, 1), "build_peak_rss_mb": round(child.peak_rss_mb, 1)}
 
 
@@ -363,7 +365,7 @@ def cold_start(env: dict[str, str], workdir: Path, runs: int = COLD_RUNS) -> dic
     children = [run_child(batterybot("ask", COLD_QUESTION), env, workdir) for _ in range(runs)]
     failed = [c for c in children if c.code != 0]
     if failed:
-        raise RuntimeError(f"ask failed ({failed[0].code}):\n{failed[0].output[-3000:]}")
+        raise RuntimeError(f"ask failed ({failed[0].code}):\n{failed[0].errors[-3000:]}")
     return {
         "question": COLD_QUESTION,
         "runs_s": [round(c.seconds, 2) for c in children],

@@ -49,3 +49,20 @@ company | which shipyard builds the electric ferries?
 
 TEXT (from "{title}", section {section}): {paragraph}
 """
+
+# A second call per section, asking for other kinds of absent detail than the first.
+UNANSWERABLE_MORE = """Write 5 questions about the topic of the TEXT that the TEXT does NOT answer,
+because each asks for an exact detail the TEXT never gives: a sum of money, a capacity in GWh,
+the year of a specific event, the name of an executive, a growth rate. One per line, in this format:
+detail | question
+where detail is one of: year, figure, percentage, person.
+Write like a busy team member in Slack: lower case, short, maybe a typo or US/EU/EV.
+
+Example TEXT: Norway's ferry operators have switched half of their fleet to electric drives.
+figure | how much did the electric ferry switch cost?
+year | what year will the last diesel ferry retire?
+person | who's the ceo of norway's largest ferry line?
+percentage | by what % did ferry fuel costs drop?
+
+TEXT (from "{title}", section {section}): {paragraph}
+"""

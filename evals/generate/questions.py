@@ -64,22 +64,35 @@ def _requests(documents: Sequence[Any]) -> list[dict[str, Any]]:
             section=source.section, title=source.title, sentence=source.sentence
         )
         requests.append({"id": f"s{source.number:03d}", "prompt": text})
+    for section in corpus_sections(documents):  # a second round, for enough unanswerables
+        text = prompts.UNANSWERABLE_MORE.format(
+            section=section.section, title=section.title, paragraph=section.paragraph
+        )
+        requests.append({"id": f"b-{section.document}-{section.section}", "prompt": text})
     return requests
 
 
 def ask_model(
-    requests: list[dict[str, Any]], model: Path, seed: int, threads: int, partial: Path
+    requests: list[dict[str, Any]],
+    model: Path,
+    seed: int,
+    threads: int,
+    partial: Path,
+    cached: Sequence[Path] = (),
+    only: str = "",
 ) -> list[dict]:
     """Run every request through the local model in-process; return the replies in order.
 
-    Each reply is appended to `partial` as it arrives, and replies already there for the same
-    prompt and seed are reused, so an interrupted run resumes where it stopped.
+    Each reply is appended to `partial` as it arrives, and replies already in `partial` or
+    `cached` files for the same prompt and seed are reused, so an interrupted run resumes where
+    it stopped. With `only`, just the requests whose id starts with it are run.
     """
     done = {}
-    if partial.is_file():
-        for line in partial.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            done[(row["id"], row["prompt_sha256"], row["seed"])] = row
+    for path in (*cached, partial):
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                done[(row["id"], row["prompt_sha256"], row["seed"])] = row
     llm = None
     replies = []
     for i, request in enumerate(requests):
@@ -87,6 +100,8 @@ def ask_model(
         digest = hashlib.sha256(request["prompt"].encode()).hexdigest()
         if (request["id"], digest, call_seed) in done:
             replies.append(done[(request["id"], digest, call_seed)])
+            continue
+        if not request["id"].startswith(only):
             continue
         if llm is None:
             from llama_cpp import Llama
@@ -163,10 +178,12 @@ def validate(
         drafts += answerable_drafts(source, items, answerable)
     corpus = corpus_text(documents)
     for section in corpus_sections(documents, companies):
-        items = abstain_items(by_id.get(f"a-{section.document}-{section.section}", ""))
-        if not items:
-            abstain.discard("unreadable reply")
-        drafts += abstain_drafts(section, items, corpus, abstain, nearest)
+        for round_ in ("a", "b"):
+            reply = by_id.get(f"{round_}-{section.document}-{section.section}", "")
+            items = abstain_items(reply)
+            if not items:
+                abstain.discard("unreadable reply")
+            drafts += abstain_drafts(section, items, corpus, abstain, nearest)
     before = Counter(d.kind == "abstain" for d in drafts)
     kept = dedupe(drafts, Tally())
     after = Counter(d.kind == "abstain" for d in kept)
@@ -209,6 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--replies", type=Path, default=REPLIES)
     parser.add_argument("--out-dir", type=Path, default=DATASETS)
     parser.add_argument("--replay", action="store_true", help="Validate recorded replies only.")
+    parser.add_argument("--only", default="", help="Ask only for requests with this id prefix.")
+    parser.add_argument(
+        "--cached", type=Path, action="append", default=[], help="More recorded replies to reuse."
+    )
     args = parser.parse_args(argv)
 
     corpus = load_corpus(args.corpus_dir)
@@ -222,7 +243,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"No model at {args.model}: run `make llm` first.", file=sys.stderr)
             return 3
         partial = args.replies.with_name(args.replies.name + ".partial")
-        replies = ask_model(requests, args.model, args.seed, args.threads, partial)
+        cached = [args.replies, *args.cached]
+        replies = ask_model(
+            requests, args.model, args.seed, args.threads, partial, cached, args.only
+        )
+        if args.only:  # a partial run: its replies stay in the partial file for a full run
+            return 0
         generation_s = round(sum(r["seconds"] for r in replies), 1)
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in replies)
         args.replies.write_text(text, encoding="utf-8")
@@ -253,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "system": prompts.SYSTEM,
             "answerable": prompts.ANSWERABLE,
             "unanswerable": prompts.UNANSWERABLE,
+            "unanswerable_more": prompts.UNANSWERABLE_MORE,
             "styles": list(prompts.STYLES),
             "unanswerable_per_section": ABSTAIN_PER_SECTION,
         },

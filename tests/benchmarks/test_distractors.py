@@ -36,3 +36,15 @@ def test_half_look_on_topic_and_none_names_the_seeds_countries_firms_or_figures(
     for document in documents:
         assert not any(has_phrase(document.text, name) for name in SEED_NAMES), document.name
         assert not re.search(r"\b70%|\b2025\b", document.text), document.name
+
+
+def test_run_child_reports_exit_code_output_and_its_own_peak_rss(tmp_path: Path) -> None:
+    import sys
+
+    from benchmarks.distractors import run_child
+
+    code = "import sys; x = bytearray(64 << 20); print('out'); print('err', file=sys.stderr)"
+    child = run_child([sys.executable, "-c", code], {}, tmp_path)
+    assert (child.code, child.output.strip(), child.errors.strip()) == (0, "out", "err")
+    assert child.peak_rss_mb >= 64
+    assert run_child([sys.executable, "-c", "raise SystemExit(3)"], {}, tmp_path).code == 3
