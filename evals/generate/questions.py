@@ -85,7 +85,8 @@ def ask_model(
 
     Each reply is appended to `partial` as it arrives, and replies already in `partial` or
     `cached` files for the same prompt and seed are reused, so an interrupted run resumes where
-    it stopped. With `only`, just the requests whose id starts with it are run.
+    it stopped. With `only`, just the requests whose id starts with one of its comma-separated
+    prefixes are run, so several processes can share a long run.
     """
     done = {}
     for path in (*cached, partial):
@@ -101,7 +102,7 @@ def ask_model(
         if (request["id"], digest, call_seed) in done:
             replies.append(done[(request["id"], digest, call_seed)])
             continue
-        if not request["id"].startswith(only):
+        if not request["id"].startswith(tuple(only.split(","))):
             continue
         if llm is None:
             from llama_cpp import Llama
@@ -226,7 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--replies", type=Path, default=REPLIES)
     parser.add_argument("--out-dir", type=Path, default=DATASETS)
     parser.add_argument("--replay", action="store_true", help="Validate recorded replies only.")
-    parser.add_argument("--only", default="", help="Ask only for requests with this id prefix.")
+    parser.add_argument(
+        "--only", default="", help="Ask only for requests with these comma-separated id prefixes."
+    )
     parser.add_argument(
         "--cached", type=Path, action="append", default=[], help="More recorded replies to reuse."
     )
