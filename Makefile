@@ -9,7 +9,8 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test test-unit lint eval eval-browser bench soak llm index clean
+.PHONY: install run test test-unit lint eval eval-browser bench soak llm index clean dataset \
+	dataset-check bench-distractors bench-second-doc
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "batterybot needs Python >= 3.11"'
@@ -66,6 +67,20 @@ soak: install
 
 llm: install
 	bash scripts/install_llm.sh
+
+# The generated dev/test question sets: the local model writes, the checks keep or discard.
+dataset: llm
+	$(BIN)/python -m evals.generate.questions --threads $${LLM_THREADS:-2}
+
+# Re-validate the recorded model replies without the model (same files as `make dataset`).
+dataset-check: install
+	$(BIN)/python -m evals.generate.questions --replay
+
+bench-distractors: install
+	$(BIN)/python -m benchmarks.distractors --out benchmarks/distractors.json
+
+bench-second-doc: install
+	$(BIN)/python -m benchmarks.bench_second_doc --out benchmarks/second_doc.json
 
 clean:
 	rm -rf $(VENV) .data evals/out

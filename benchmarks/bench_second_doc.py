@@ -1,0 +1,77 @@
+"""A second source document: does the bot answer a subject it was never tuned on as well as the seed?
+
+    python -m benchmarks.bench_second_doc [--out benchmarks/second_doc.json]
+
+The corpus folder is copied to a temp dir (documents, gazetteer and facts unchanged: nothing is
+added to entities.yaml or facts/ for the new document) and evals/second_doc/*.md is added to its
+documents. One index is built from it with `batterybot index build`; then `batterybot eval run`
+scores the field set (questions about the seed) and evals/second_doc/questions.jsonl (questions
+about the new document) against that same index, each in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.distractors import build, cli_env, eval_figures, field_dataset, write_corpus
+from bot.settings import REPO_ROOT
+
+SECOND_DOC = REPO_ROOT / "evals/second_doc"
+# The issue's bar: the new document's pass rate within this many points of the seed's.
+WITHIN_POINTS = 5.0
+
+
+def corpus_with_second_doc(target: Path, second_doc_dir: Path = SECOND_DOC) -> Path:
+    """The project's corpus plus the second document(s), in a fresh folder."""
+    write_corpus(target, [])
+    for path in sorted(second_doc_dir.glob("*.md")):
+        shutil.copy(path, target / "documents" / path.name)
+    return target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--field", type=Path, default=None)
+    parser.add_argument("--questions", type=Path, default=SECOND_DOC / "questions.jsonl")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks/second_doc.json")
+    args = parser.parse_args(argv)
+    field = args.field or field_dataset()
+
+    with tempfile.TemporaryDirectory(prefix="bench-second-doc-") as tmp:
+        work = Path(tmp)
+        corpus = corpus_with_second_doc(work / "corpus")
+        env = cli_env(corpus, work / "data")
+        index = build(env, work)
+        seed = eval_figures(field, env, work, "field")
+        second = eval_figures(args.questions, env, work, "second-doc")
+    gap = round(100 * (seed["pass_rate"] - second["pass_rate"]), 1)
+    figures = {
+        "documents": sorted(p.name for p in SECOND_DOC.glob("*.md")),
+        "index": index,
+        "seed_field_set": seed,
+        "second_doc": second,
+        "gap_points": gap,
+        "within_points": WITHIN_POINTS,
+        "meets_bar": gap <= WITHIN_POINTS,
+        "measured": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(
+        f"field set {seed['passed']}/{seed['cases']}, second doc "
+        f"{second['passed']}/{second['cases']} (gap {gap} points)",
+        file=sys.stderr,
+    )
+    print(f"Wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""The second source document and its questions: valid beside the seed, with no gazetteer help."""
+
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+
+from benchmarks.bench_second_doc import SECOND_DOC, corpus_with_second_doc
+from corpus.check import check_corpus, load_corpus
+from evals.dataset import ANSWERABLE_KINDS, corpus_text, load_dataset
+from evals.matching import has_phrase
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_second_doc_corpus_is_valid_and_its_questions_load_against_it(tmp_path: Path) -> None:
+    corpus_dir = corpus_with_second_doc(tmp_path / "corpus")
+    assert check_corpus(corpus_dir) == []
+
+    documents = load_corpus(corpus_dir).documents
+    cases = load_dataset(SECOND_DOC / "questions.jsonl", corpus_text(documents))
+
+    kinds = collections.Counter(c.kind for c in cases)
+    assert len(cases) >= 20
+    assert set(ANSWERABLE_KINDS) | {"abstain"} <= set(kinds)
+    seed = next(d for d in documents if d.id == "asia-battery-dominance")
+    for case in cases:  # every answerable case is about the new document, not the seed
+        assert all(not has_phrase(seed.text, e) for e in case.evidence), case.id
+
+
+def test_nothing_in_the_gazetteer_or_facts_names_the_second_doc() -> None:
+    corpus = load_corpus(REPO / "corpus")
+    names = {e.name for e in corpus.entities} | {a for e in corpus.entities for a in e.aliases}
+    for term in ("Tsingshan", "HPAL", "Morowali", "Indonesia", "Harita Nickel"):
+        assert term not in names
+    assert all(f.source_id == "asia-battery-dominance" for f in corpus.facts)
