@@ -15,9 +15,12 @@ from bot.text import STOPWORDS, content_terms, tokens
 # The kinds of answer a question can demand that a sentence either carries or does not.
 DATE, QUANTITY, PERSON = "date", "quantity", "person"
 
-# A count or a percentage can only be answered with a figure; "how much", "what share" can be
-# answered in words ("a majority", "a significant share").
-_EXACT = re.compile(r"\bhow many\b|%|\bpercent(?:age)?\b|\bnumber of\b|\bexact\b", re.IGNORECASE)
+# A count, an amount or a percentage can only be answered with a figure; a portion ("how much
+# of", "what share") can be answered in words ("a majority", "a significant share").
+_EXACT = re.compile(
+    r"\bhow many\b|\bhow much\b(?!\s+of\b)|%|\bpercent(?:age)?\b|\bnumber of\b|\bexact\b",
+    re.IGNORECASE,
+)
 # "who is the CEO of ..." asks for a person; "who leads the industry?" may be answered by firms.
 _PERSON = re.compile(
     r"\bwho(?:'s| is| was| are| were)\b(?: the)?(?: [\w'’-]+){0,3} (?:president|ceo|founder|"

@@ -49,6 +49,20 @@ def test_what_a_quantity_question_measures(question, measured):
     assert read_intent(question).measured == measured
 
 
+@pytest.mark.parametrize(
+    ("question", "exact"),
+    [
+        ("how much funding does Japan allocate?", True),
+        ("how many mines does China control?", True),
+        ("what % of factories are in China?", True),
+        ("How much of global capacity does China account for?", False),
+        ("what share of the mines do Chinese firms control?", False),
+    ],
+)
+def test_counts_and_amounts_need_a_figure_portions_do_not(question, exact):
+    assert read_intent(question).exact is exact
+
+
 def test_parts_of_a_multi_part_question():
     intent = read_intent("Which firms lead Korea's industry, and what batteries do they make?")
     assert intent.parts == ("Which firms lead Korea's industry", "what batteries do they make")
