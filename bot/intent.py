@@ -18,7 +18,8 @@ DATE, QUANTITY, PERSON = "date", "quantity", "person"
 # A count, an amount or a percentage can only be answered with a figure; a portion ("how much
 # of", "what share") can be answered in words ("a majority", "a significant share").
 _EXACT = re.compile(
-    r"\bhow many\b|\bhow much\b(?!\s+of\b)|%|\bpercent(?:age)?\b|\bnumber of\b|\bexact\b",
+    r"\bhow many\b|\bhow much\b(?!\s+of\b)|%|\bpercent(?:age)?\b|\bnumber of\b|\bexact\b"
+    r"|\brates?\b",
     re.IGNORECASE,
 )
 # "who is the CEO of ..." asks for a person; "who leads the industry?" may be answered by firms.
@@ -64,8 +65,11 @@ _COMPARE = re.compile(
     re.IGNORECASE,
 )
 # "why X?" / "now that X, ..." take X as given; the corpus must say X before X is explained.
+# "why can't / might X?" asks for reasons without asserting X, so it presupposes nothing.
 _PRESUPPOSING = re.compile(
-    r"^(?:why|how come|how did|now that|given that|since|seeing as)\b\s*(?:(?:did|does|do|is|are|was|"
+    r"^(?:why(?!\s+(?:can|could|might|may|would|should|must|will|won't|can't|couldn't|wouldn't|"
+    r"shouldn't)\b)|how come|how did|now that|given that|since|seeing as)\b\s*"
+    r"(?:(?:did|does|do|is|are|was|"
     r"were|has|have|had)\s+)?(.+?)(?:,\s*(?:is|are|does|do|will|what|how|why|which)\b.*)?[?.!]*$",
     re.IGNORECASE,
 )

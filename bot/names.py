@@ -42,10 +42,16 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > len(letters) / 2:
         return tuple(names)  # a shouted question: its capitals mark no names
-    for match in _CAPITALISED.finditer(text):
-        span = re.sub(r"(?:'s|’s)$", "", match.group(0).strip(".-’'"))
+    spans = [
+        piece
+        for match in _CAPITALISED.finditer(text)
+        for piece in re.split(r"(?:'s|’s)\s+", match.group(0))  # "Harita's HPAL": two names
+    ]
+    for raw in spans:
+        start = text.find(raw)
+        span = re.sub(r"(?:'s|’s)$", "", raw.strip(".-’'"))
         words = span.split()
-        if words and _sentence_initial(text, match.start()) and not _acronym(words[0]):
+        if words and _sentence_initial(text, start) and not _acronym(words[0]):
             words = words[1:]  # capitalised because it opens a sentence, not because a name
         while words and _common(words[0]):
             words = words[1:]

@@ -117,3 +117,18 @@ def test_a_name_is_mentioned_under_any_of_its_forms(entities):
     tsingshan = asked_names("What is Tsingshan?", entities)[0]
     assert mentioned(tsingshan, "Tsingshan runs smelters.")
     assert not mentioned(tsingshan, "Tsingshanese")
+
+
+def test_a_modal_why_asks_for_reasons_without_asserting_anything():
+    assert (
+        read_intent("Why can't steel-grade nickel go straight into batteries?").presupposition
+        is None
+    )
+    assert read_intent("why might these batteries miss out on credits?").presupposition is None
+
+
+def test_possessives_separate_two_names(entities):
+    found = asked_names(
+        "which came first, Harita's HPAL plant or Huayou's Huayue project?", entities
+    )
+    assert [n.name for n in found] == ["Harita", "HPAL", "Huayou", "Huayue"]
