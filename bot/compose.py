@@ -21,7 +21,7 @@ from index.records import ScoredChunk
 # several things (parts, comparisons, "everything about X") reach further. evals.calibrate on
 # generated-dev: a gap of 0.10 reaches every answer key of 87% of one-answer questions (0.06:
 # 73%; 0.16: 93%, at the cost of longer answers, capped at MAX_SENTENCES anyway). GAP_MANY has
-# too few such cases there (3) to move it; on the grounding set 0.12 reaches 86%.
+# too few such cases there (3) to move it; on the field set 0.12 reaches 86%.
 GAP, GAP_MANY = 0.1, 0.12
 # A part's or side's best sentence joins the answer when it scores at least this share of
 # the whole question's best sentence.
