@@ -27,7 +27,7 @@ from bot.rewrite import rewrite
 from bot.similarity import SentenceEmbedder
 from bot.text import content_terms, normalize
 from corpus.entities import Entity, find_entities
-from index.records import Chunk, ScoredChunk
+from index.records import Chunk
 
 log = logging.getLogger(__name__)
 # Words that ask for a summary and its format rather than name its topic.
@@ -178,7 +178,7 @@ class AnswerChain:
             query.intent,
             draft.chosen,
             evidence.names,
-            self._word_similarity,
+            self.embedder.best,
             lambda span: bool(find_entities(span, self.entities)),
         )
         checks = tuple(str(c) for c in (verdict.check, selection.check) if c)
@@ -228,7 +228,7 @@ class AnswerChain:
         passages: dict[int, Chunk] = {}
         lines = []
         for hit in draft.chosen:
-            unit = hit.chunk if isinstance(hit, ScoredChunk) else hit
+            unit = hit.chunk
             passage = self._passage_of(unit, evidence)
             n = numbers.setdefault(passage.id, len(numbers) + 1)
             passages[n] = passage
@@ -244,7 +244,7 @@ class AnswerChain:
         from bot.llm import NOT_IN_CORPUS, Context, GeneratorError
 
         units = [h.chunk for h in draft.chosen]
-        units += [h.chunk for h in evidence.pool() if h.chunk not in units]
+        units += [h.chunk for h in evidence.pool if h.chunk not in units]
         passages: dict[int, Chunk] = {}
         for unit in units:
             passage = self._passage_of(unit, evidence)
@@ -334,10 +334,10 @@ class AnswerChain:
         if evidence is None:
             return ()
         ordered: dict[str, tuple[Chunk, float]] = {}
-        scores = {h.chunk.parent: h.dense for h in reversed(evidence.pool())}
+        scores = {h.chunk.parent: h.dense for h in reversed(evidence.pool)}
         for passage in cited.values():
             ordered.setdefault(passage.id, (passage, scores.get(passage.id, 0.0)))
-        for hit in evidence.pool():
+        for hit in evidence.pool:
             if len(ordered) >= max(self.config.top_k, len(cited)):
                 break
             passage = self._passage_of(hit.chunk, evidence)
@@ -348,9 +348,6 @@ class AnswerChain:
         if unit.parent and unit.parent in evidence.passages:
             return evidence.passages[unit.parent]
         return (self.retriever.passage(unit.parent) if unit.parent else None) or unit
-
-    def _word_similarity(self, word: str, words: Sequence[str]) -> float:
-        return self.embedder.best(word, words)
 
     def _finish(self, answer: Answer, started: float, timings: dict[str, float]) -> Answer:
         timings = {**timings, **answer.timings_ms, "total": _ms(started)}

@@ -64,7 +64,7 @@ def choose(evidence: Evidence, intent: Intent) -> Draft:
     if intent.wants_many and len(evidence.names) == 1:
         # "everything on cobalt": the sentences that name the one thing asked about reach
         # twice as far as the others
-        for hit in evidence.pool():
+        for hit in evidence.pool:
             if len(chosen) >= limit or hit.score < top - 2 * gap:
                 break
             if mentioned(evidence.names[0], hit.chunk.text):
@@ -75,7 +75,7 @@ def choose(evidence: Evidence, intent: Intent) -> Draft:
 
 def summarise(evidence: Evidence, sections: Sequence[Sequence]) -> Draft:
     """One sentence per section: the best-ranked one found there, else the section's opening."""
-    scores = {h.chunk.id: h for h in evidence.pool()}
+    scores = {h.chunk.id: h for h in evidence.pool}
     picks = []
     for sentences in sections[:SUMMARY_SECTIONS]:
         found = [scores[s.id] for s in sentences if s.id in scores]

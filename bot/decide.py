@@ -220,7 +220,7 @@ def topic_met(
 
 def _evidence_text(evidence: Evidence) -> str:
     """The best sentences and the passages that hold them: what a named thing must be in."""
-    hits = evidence.pool()[:NAMES_IN]
+    hits = evidence.pool[:NAMES_IN]
     texts = {evidence.passage_of(h).text: None for h in hits}
     labels = {f"{h.chunk.title} {h.chunk.anchor.replace('-', ' ')}": None for h in hits}
     return "\n".join([*texts, *labels])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from bot.intent import END, Intent
@@ -54,13 +55,14 @@ class Evidence:
     def best(self) -> ScoredChunk | None:
         return self.ranked[0] if self.ranked else None
 
-    def pool(self) -> list[ScoredChunk]:
-        """Every sentence found, once, best-scored first."""
+    @cached_property
+    def pool(self) -> tuple[ScoredChunk, ...]:
+        """Every sentence found, once, best-scored first (worked out once per question)."""
         seen: dict[str, ScoredChunk] = {}
         for hit in (*self.ranked, *(h for p in self.parts for h in p.ranked)):
             if hit.chunk.id not in seen or seen[hit.chunk.id].score < hit.score:
                 seen[hit.chunk.id] = hit
-        return sorted(seen.values(), key=lambda h: -h.score)
+        return tuple(sorted(seen.values(), key=lambda h: -h.score))
 
     def passage_of(self, hit: ScoredChunk) -> Any:
         """The passage that holds a sentence (the sentence itself when none is stored)."""

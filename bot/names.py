@@ -42,16 +42,16 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > len(letters) / 2:
         return tuple(names)  # a shouted question: its capitals mark no names
+    # "Harita's HPAL" is two names; only the first piece of a run can open a sentence
     spans = [
-        piece
+        (i == 0 and _sentence_initial(text, match.start()), piece)
         for match in _CAPITALISED.finditer(text)
-        for piece in re.split(r"(?:'s|’s)\s+", match.group(0))  # "Harita's HPAL": two names
+        for i, piece in enumerate(re.split(r"(?:'s|’s)\s+", match.group(0)))
     ]
-    for raw in spans:
-        start = text.find(raw)
+    for opens_sentence, raw in spans:
         span = re.sub(r"(?:'s|’s)$", "", raw.strip(".-’'"))
         words = span.split()
-        if words and _sentence_initial(text, start) and not _acronym(words[0]):
+        if words and opens_sentence and not _acronym(words[0]):
             words = words[1:]  # capitalised because it opens a sentence, not because a name
         while words and _common(words[0]):
             words = words[1:]

@@ -1,4 +1,8 @@
-"""Sentence embeddings with a cache: the corpus is small, so every sentence is embedded once."""
+"""Embeddings of the few texts compared while answering (words, cited sentences), LRU-cached.
+
+The corpus itself is embedded when the index is built; this cache holds only what answers
+have needed lately, so a long-running bot's memory does not grow with the corpus.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 _QUERY_CACHE = 2048
+_TEXT_CACHE = 20_000  # about 30 MB of 384-dimension vectors
 
 
 class SentenceEmbedder:
@@ -17,21 +22,27 @@ class SentenceEmbedder:
     def __init__(self, embeddings) -> None:
         self._embeddings = embeddings
         self._lock = threading.Lock()
-        self._docs: dict[str, np.ndarray] = {}
+        self._docs: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of `texts` (rows), computing only those not seen before."""
+        """Embeddings of `texts` (rows), computing only those not cached."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        unique = list(dict.fromkeys(texts))
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._docs]
+            found = {t: self._docs[t] for t in unique if t in self._docs}
+        missing = [t for t in unique if t not in found]
         if missing:
             computed = np.asarray(self._embeddings.embed_documents(missing), dtype=np.float32)
-            with self._lock:
-                self._docs.update(zip(missing, computed, strict=True))
+            found.update(zip(missing, computed, strict=True))
         with self._lock:
-            if not texts:
-                return np.zeros((0, 0), dtype=np.float32)
-            return np.stack([self._docs[t] for t in texts])
+            for text in unique:
+                self._docs[text] = found[text]
+                self._docs.move_to_end(text)
+            while len(self._docs) > _TEXT_CACHE:
+                self._docs.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
     def query(self, text: str) -> np.ndarray:
         """The embedding of a query (LRU-cached)."""

@@ -43,7 +43,7 @@ def measure(chain: AnswerChain, cases: Sequence[EvalCase]) -> list[dict]:
             history += [Turn("user", turn), Turn("assistant", chain.answer(turn, history).text)]
         query = chain.understand(case.turns[-1], history)
         evidence = chain.gather(query)
-        pool = evidence.pool()
+        pool = evidence.pool
         best = pool[0] if pool else None
         rows.append(
             {
