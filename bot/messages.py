@@ -6,7 +6,6 @@ None of these texts echo the user's words, so an injected phrase can never come 
 from __future__ import annotations
 
 NOT_COVERED = "The corpus doesn't cover this, so I won't guess."
-CLOSEST_TOPICS = "Closest topics it does cover: {topics}."
 PREMISE_REJECTED = (
     "The corpus doesn't support the premise of this question. Here is what it does say:"
 )
@@ -34,7 +33,6 @@ NO_DATE = "The corpus gives no date for this. What it does say:"
 NO_FIGURE = "The corpus gives no figure for this. What it does say:"
 NO_PERSON = "The corpus names no person for this. What it does say:"
 NO_EXACT_FIGURE = "The corpus gives no exact figure for this."
-SUMMARY_INTRO = "In short:"
 BACKEND_UNAVAILABLE = "The knowledge base is unavailable right now. Please try again in a minute."
 LLM_FALLBACK = "The language model endpoint failed ({reason}); this answer was built extractively."
 LLM_DECLINED = (
@@ -44,7 +42,7 @@ LLM_DECLINED = (
 LLM_UNSUPPORTED = "The language model's answer was not supported by its sources; this answer was built extractively."
 
 # Sentences of ours that frame an answer and state no fact: graders skip them.
-FRAMING = (PREMISE_REJECTED, NO_DATE, NO_FIGURE, NO_PERSON, NO_EXACT_FIGURE, SUMMARY_INTRO)
+FRAMING = (PREMISE_REJECTED, NO_DATE, NO_FIGURE, NO_PERSON)
 # The bot's refusals: a thread's later questions never borrow names from them.
 REFUSALS = (
     NOT_COVERED,
