@@ -76,37 +76,56 @@ def gather(
     user's own wording of a rewritten follow-up: the sides it names are the ones compared."""
     names = asked_names(query, entities)
     own = asked_names(asked, entities) if asked else names
+    # a follow-up is about what the user named in it ("and europe?"); the names the rewrite
+    # brought from the thread make the search specific but are not its subject
+    subject = own or names
     query = search_text(query, names)
-    ranked = _favour_names(retriever.search_sentences(query, k=SENTENCES_K), names, entities)
+    weigh = _name_weights(retriever)
+    ranked = _favour_names(retriever.search_sentences(query, k=SENTENCES_K), subject, weigh)
     if intent.section and ranked:
         ranked = _favour_section(retriever, query, ranked, intent.section)
     parts = []
     for p in intent.parts:
         found = retriever.search_sentences(p, k=PART_K)
-        parts.append(Part(p, None, _favour_names(found, asked_names(p, entities), entities)))
+        parts.append(Part(p, None, _favour_names(found, asked_names(p, entities), weigh)))
     for side, others in comparison_sides(own if len(own) >= 2 else names):
         side_query = without(query, others)
-        found = _favour_names(retriever.search_sentences(side_query, k=PART_K), [side], entities)
+        found = _favour_names(retriever.search_sentences(side_query, k=PART_K), [side], weigh)
         parts.append(Part(side_query, side, found, tuple(others)))
     found = [*ranked, *(h for p in parts for h in p.ranked)]
     passages = {h.chunk.parent: retriever.passage(h.chunk.parent) for h in found if h.chunk.parent}
     passages = {pid: chunk for pid, chunk in passages.items() if chunk is not None}
-    elsewhere = _elsewhere(found, names, entities)
+    elsewhere = _elsewhere(found, subject, entities)
     return Evidence(query, names, tuple(ranked), tuple(parts), passages, elsewhere)
 
 
-def _favour_names(hits: Sequence[ScoredChunk], names: Sequence[Name], entities) -> tuple:
+def _name_weights(retriever: Any):
+    """A name's weight among the question's names: how rare it is in the corpus (its most
+    common form's rarest word), so "Asia" in a report about Asia counts for less than "US"."""
+    specificity = getattr(retriever, "specificity", None)
+
+    def weigh(name: Name) -> float:
+        if specificity is None:
+            return 1.0
+        return max(min(specificity(form) for form in name.forms), 1e-3)
+
+    return weigh
+
+
+def _favour_names(hits: Sequence[ScoredChunk], names: Sequence[Name], weigh) -> tuple:
     """Sentences about the things the question names gain up to NAME_BONUS (half of it when
     only their section names them): a sentence on another country's policy is a worse answer
-    than one on the asked country's."""
+    than one on the asked country's. Names count by their weight: the rarer, the more."""
     if not names:
         return tuple(hits)
+    weights = [weigh(n) for n in names]
     out = []
     for hit in hits:
         label = section_label(hit.chunk.anchor)
         share = sum(
-            1.0 if mentioned(n, hit.chunk.text) else 0.5 * mentioned(n, label) for n in names
-        ) / len(names)
+            w * (1.0 if mentioned(n, hit.chunk.text) else 0.5 * mentioned(n, label))
+            for n, w in zip(names, weights, strict=True)
+        ) / sum(weights)
         out.append(replace(hit, score=round(hit.score + NAME_BONUS * share, 6)))
     return tuple(sorted(out, key=lambda h: -h.score))
 

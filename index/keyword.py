@@ -103,6 +103,31 @@ class BM25Index:
             scores[self._indices[start:end]] += self._data[start:end]
         return scores
 
+    def coverage(self, query: str) -> np.ndarray:
+        """Share of the query's idf weight that each text contains, in [0, 1]: a text holding
+        every known query term scores 1 however common the terms are; one matching only a
+        word that most texts share scores little. Unlike BM25 scaled to its best text, a
+        question whose only indexed word is "battery" cannot give a full score to whichever
+        short text repeats it."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        total = 0.0
+        for term in self.terms(query):
+            col = self.vocabulary.get(term)
+            if col is None:
+                continue
+            weight = float(self.idf[col])
+            total += weight
+            scores[self._indices[self._indptr[col] : self._indptr[col + 1]]] += weight
+        return scores / total if total > 0 else scores
+
+    def specificity(self, text: str) -> float:
+        """How rare the text's rarest term is, as a share of the largest idf: near 1 for a
+        name few texts carry, low for one most of them do ("Asia" in a report on Asia)."""
+        terms = self.terms(text)
+        if not terms or self.max_idf <= 0:
+            return 1.0
+        return max(self.term_idf(t) for t in terms) / self.max_idf
+
     def term_idf(self, term: str) -> float:
         """idf of a term; unseen terms get the largest possible idf."""
         col = self.vocabulary.get(term)

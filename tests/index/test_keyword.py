@@ -48,3 +48,21 @@ def test_bm25_ranks_the_text_with_rare_matching_terms_first() -> None:
     assert index.scores("unknown words").max() == 0
     assert index.term_idf(stem("cobalt")) > index.term_idf(stem("battery"))
     assert index.term_idf("never-seen") == index.max_idf
+
+
+def test_coverage_is_the_share_of_query_weight_a_text_holds() -> None:
+    index = BM25Index(
+        [
+            "Battery battery battery.",
+            "Cobalt mines supply the battery industry.",
+            "Battery makers in Europe.",
+            "Solar panels and wind.",
+        ]
+    )
+    covered = index.coverage("cobalt battery")
+    assert covered[1] == pytest.approx(1.0)  # holds every query term
+    assert covered[3] == 0.0
+    # repeating a common word is not a match on the rare one
+    assert covered[0] == pytest.approx(covered[2])
+    assert covered[0] < 0.5
+    assert index.coverage("zzzz").max() == 0.0  # no indexed term: no keyword evidence
