@@ -28,7 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -261,7 +262,9 @@ def distractor_documents(count: int = COUNT, seed: int = SEED) -> list[Generated
 
 def write_corpus(target: Path, documents: Sequence[Generated], source: Path | None = None) -> Path:
     """Copy the project's corpus folder to `target` and add the documents; return `target`."""
-    shutil.copytree(source or REPO_ROOT / "corpus", target, ignore=_not_corpus_data)
+    shutil.copytree(
+        source or REPO_ROOT / "corpus", target, ignore=_not_corpus_data, dirs_exist_ok=True
+    )
     for document in documents:
         (target / "documents" / document.name).write_text(document.text, encoding="utf-8")
     return target
@@ -387,17 +390,33 @@ def field_dataset() -> Path:
     raise FileNotFoundError("no field set found: pass --field PATH")
 
 
+@contextmanager
+def _workdir(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-distractors-") as tmp:
+        yield Path(tmp)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=COUNT)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--field", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks/distractors.json")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="keep corpora and indexes in this folder; a rerun finds them built (the build "
+        "figures then time an up-to-date check)",
+    )
     args = parser.parse_args(argv)
     field = args.field or field_dataset()
 
-    with tempfile.TemporaryDirectory(prefix="bench-distractors-") as tmp:
-        work = Path(tmp)
+    with _workdir(args.work) as work:
         seed_corpus = write_corpus(work / "seed-corpus", [])
         big_corpus = write_corpus(work / "corpus", distractor_documents(args.count, args.seed))
         seed_env = cli_env(seed_corpus, work / "seed-data")

@@ -81,7 +81,9 @@ def gather(
     subject = own or names
     query = search_text(query, names)
     weigh = _name_weights(retriever)
-    ranked = _favour_names(retriever.search_sentences(query, k=SENTENCES_K), subject, weigh)
+    forms = [f for n in subject for f in n.forms]
+    found = retriever.search_sentences(query, k=SENTENCES_K, mentions=forms)
+    ranked = _favour_names(found, subject, weigh)
     if intent.section and ranked:
         ranked = _favour_section(retriever, query, ranked, intent.section)
     parts = []

@@ -120,6 +120,17 @@ class BM25Index:
             scores[self._indices[self._indptr[col] : self._indptr[col + 1]]] += weight
         return scores / total if total > 0 else scores
 
+    def containing(self, text: str) -> np.ndarray:
+        """Rows of the texts that hold every term of `text` (a name's words), sorted."""
+        rows: np.ndarray | None = None
+        for term in self.terms(text):
+            col = self.vocabulary.get(term)
+            if col is None:
+                return np.zeros(0, dtype=np.int64)
+            found = self._indices[self._indptr[col] : self._indptr[col + 1]]
+            rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
+        return np.zeros(0, dtype=np.int64) if rows is None else np.sort(rows)
+
     def specificity(self, text: str) -> float:
         """How rare the text's rarest term is, as a share of the largest idf: near 1 for a
         name few texts carry, low for one most of them do ("Asia" in a report on Asia)."""
