@@ -26,6 +26,9 @@ SECTION_BONUS = 0.1
 NAME_BONUS = 0.1
 SENTENCES_K = 12  # sentences read for the whole question
 PART_K = 4  # ...and for each part or side
+# A question that names things reads this many times SENTENCES_K, then keeps the sentences
+# whose paragraph, section or document names one of them (when any does).
+SUBJECT_READ = 3
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,8 @@ def gather(
     query = search_text(query, names)
     weigh = _name_weights(retriever)
     forms = [f for n in subject for f in n.forms]
-    found = retriever.search_sentences(query, k=SENTENCES_K, mentions=forms)
+    found = retriever.search_sentences(query, k=SENTENCES_K * SUBJECT_READ, mentions=forms)
+    found = _on_subject(found, subject, retriever) if subject else found[:SENTENCES_K]
     ranked = _favour_names(found, subject, weigh)
     if intent.section and ranked:
         ranked = _favour_section(retriever, query, ranked, intent.section)
@@ -112,6 +116,24 @@ def _name_weights(retriever: Any):
         return max(min(specificity(form) for form in name.forms), 1e-3)
 
     return weigh
+
+
+def _on_subject(hits: Sequence[ScoredChunk], names: Sequence[Name], retriever: Any) -> tuple:
+    """The best SENTENCES_K sentences that are about a named thing: the sentence, its
+    paragraph, its section or its document's title names it. A report on another country
+    can read closer to the question than the sentence that answers it, but it does not
+    name what was asked about. When none is about them, the best sentences as found."""
+
+    def about(hit: ScoredChunk) -> bool:
+        unit = hit.chunk
+        passage = retriever.passage(unit.parent) if unit.parent else None
+        context = " ".join(
+            (unit.text, section_label(unit.anchor), unit.title, passage.text if passage else "")
+        )
+        return any(mentioned(n, context) for n in names)
+
+    kept = [h for h in hits if about(h)]
+    return tuple((kept or list(hits))[:SENTENCES_K])
 
 
 def _favour_names(hits: Sequence[ScoredChunk], names: Sequence[Name], weigh) -> tuple:

@@ -116,6 +116,9 @@ class HybridRetriever:
         self.sentences: tuple[Chunk, ...] = tuple(sentences)
         self._sentence_row = {unit.id: row for row, unit in enumerate(self.sentences)}
         self._sentence_keyword = BM25Index([c.text for c in self.sentences])
+        self._sentences_of: dict[str, list[int]] = {}  # passage id -> its sentences' rows
+        for row, unit in enumerate(self.sentences):
+            self._sentences_of.setdefault(unit.parent or "", []).append(row)
         self._by_id = {c.id: c for c in self.chunks}
         self._masks: dict[str, np.ndarray] = {}
         self._live = client.get_collection(manifest.collection, embedding_function=None)
@@ -165,9 +168,10 @@ class HybridRetriever:
         """The k sentences closest to the query: cosine similarity to each sentence's stored
         vector (embedded with its title and section), plus a share of its keyword score.
 
-        `mentions` are the forms of the names the question asks about: sentences holding one
-        are candidates too (the CANDIDATES with the most keyword evidence), so a sentence on
-        the asked country is scored even when many documents on others read closer."""
+        `mentions` are the forms of the names the question asks about: sentences holding one,
+        or whose passage does, are scored too (the CANDIDATES with the most keyword evidence)
+        and follow the k best, so a sentence on the asked country is found even when many
+        documents on other countries read closer."""
         if not query.strip() or not self.sentences or k < 1:
             return ()
         vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
@@ -179,7 +183,8 @@ class HybridRetriever:
         if where:
             keyword = keyword * self._sentence_mask(where)
         rows = set(dense) | set(self._keyword_ranking(keyword, depth))
-        rows |= set(self._mentioning(mentions, keyword, depth, where))
+        naming = set(self._mentioning(mentions, keyword, depth, where))
+        rows |= naming
         missing = [self.sentences[r].id for r in rows if r not in dense]
         if missing:
             got = self._live.get(ids=missing, include=["embeddings"])
@@ -195,16 +200,21 @@ class HybridRetriever:
             for r in rows
         ]
         scored.sort(key=lambda h: (-h.score, h.chunk.source_id, h.chunk.position))
-        return tuple(scored[:k])
+        named = [h for h in scored[k:] if self._sentence_row[h.chunk.id] in naming]
+        return tuple(scored[:k]) + tuple(named)
 
     def _mentioning(
         self, forms: Sequence[str], keyword: np.ndarray, depth: int, where: dict | None
     ) -> list[int]:
         if not forms:
             return []
-        rows = np.unique(
-            np.concatenate([self._sentence_keyword.containing(f) for f in forms] or [[]])
-        ).astype(np.int64)
+        found = [self._sentence_keyword.containing(f) for f in forms]
+        # ...and the sentences of passages that do: "Europe is pursuing similar strategies"
+        # is about the US response when its paragraph names the United States
+        for form in forms:
+            for row in self._keyword.containing(form):
+                found.append(np.asarray(self._sentences_of.get(self.chunks[row].id, [])))
+        rows = np.unique(np.concatenate(found or [np.zeros(0)])).astype(np.int64)
         if where and rows.size:
             rows = rows[self._sentence_mask(where)[rows] > 0]
         if rows.size > depth:
