@@ -156,7 +156,8 @@ def after_selection(
     measured = intent.measured or query
     if not topic_words(measured, names):
         measured = intent.unit or measured
-    figures = [t for t in texts if numbers_in(t)]
+    # a year dates a thing; it is not a count, an amount or a rate of it
+    figures = [t for t in texts if any(not _YEAR.fullmatch(n) for n in numbers_in(t))]
     if intent.asks_for == QUANTITY and (
         not figures or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET
     ):

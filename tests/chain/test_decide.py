@@ -77,6 +77,15 @@ def test_a_quantity_question_about_something_unmentioned_is_refused():
     assert "people" not in verdict.message
 
 
+def test_a_year_is_not_the_rate_a_question_asks_for():
+    q = "What export tax rate does China charge on battery cells?"
+    dated = [hit("China banned exports of battery cells in 2020.", 0.8)]
+    verdict = decide.after_selection(q, read_intent(q), dated, [CHINA], no_paraphrase)
+    assert verdict.final and verdict.lacks == "figure"
+    rated = [hit("China charges a 10% export tax rate on battery cells since 2020.", 0.8)]
+    assert not decide.after_selection(q, read_intent(q), rated, [CHINA], no_paraphrase).final
+
+
 def test_a_presupposed_clause_no_sentence_states_is_a_rejected_premise():
     q = "Why did Japan overtake China in production capacity?"
     japan = Name("Japan", "place", ("Japan",))
