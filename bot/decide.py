@@ -134,7 +134,12 @@ def after_selection(
     """Does the answer carry what the question asks for (a date, a figure), and is the
     premise of a why/now-that question stated by the corpus?"""
     texts = [h.chunk.text for h in chosen]
-    dated = [t for t in texts if _YEAR.search(t) and all(mentioned(n, t) for n in names)]
+    # a sentence is about a name when it, its section or its document's title names it
+    dated = [
+        h.chunk.text
+        for h in chosen
+        if _YEAR.search(h.chunk.text) and all(mentioned(n, _about_text(h)) for n in names)
+    ]
     if intent.asks_for == PERSON and not any(_person_named(t, names, is_entity) for t in texts):
         return Verdict(
             final=True,
@@ -189,6 +194,10 @@ def after_selection(
             return Verdict(premise_rejected=True, check=check)
         return Verdict.proceed(check)
     return Verdict.proceed()
+
+
+def _about_text(hit: ScoredChunk) -> str:
+    return f"{hit.chunk.text} {section_label(hit.chunk.anchor)} {hit.chunk.title}"
 
 
 def topic_words(query: str, names: Sequence[Name]) -> list[str]:

@@ -77,6 +77,17 @@ def test_a_quantity_question_about_something_unmentioned_is_refused():
     assert "people" not in verdict.message
 
 
+def test_a_date_in_a_sentence_whose_document_is_about_the_subject_answers():
+    q = "When did Indonesia ban nickel ore exports?"
+    indonesia = Name("Indonesia", "place", ("Indonesia",))
+    unit = Chunk("s0", "The ban took effect in January 2020.", "doc", "Indonesia's Nickel", "ban")
+    chosen = [ScoredChunk(unit, 0.7, 0.7, 0.0)]
+    assert not decide.after_selection(q, read_intent(q), chosen, [indonesia], no_paraphrase).final
+    elsewhere = [hit("The ban took effect in January 2020.", 0.7)]  # "A report", section china
+    verdict = decide.after_selection(q, read_intent(q), elsewhere, [indonesia], no_paraphrase)
+    assert verdict.final and verdict.lacks == "date"
+
+
 def test_a_year_is_not_the_rate_a_question_asks_for():
     q = "What export tax rate does China charge on battery cells?"
     dated = [hit("China banned exports of battery cells in 2020.", 0.8)]
