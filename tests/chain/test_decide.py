@@ -80,7 +80,9 @@ def test_a_quantity_question_about_something_unmentioned_is_refused():
 def test_a_date_in_a_sentence_whose_document_is_about_the_subject_answers():
     q = "When did Indonesia ban nickel ore exports?"
     indonesia = Name("Indonesia", "place", ("Indonesia",))
-    unit = Chunk("s0", "The ban took effect in January 2020.", "doc", "Indonesia's Nickel", "ban")
+    unit = Chunk(
+        "s0", "The ban took effect in January 2020.", "doc", "Indonesia's Nickel", "ban", "sentence"
+    )
     chosen = [ScoredChunk(unit, 0.7, 0.7, 0.0)]
     assert not decide.after_selection(q, read_intent(q), chosen, [indonesia], no_paraphrase).final
     elsewhere = [hit("The ban took effect in January 2020.", 0.7)]  # "A report", section china
