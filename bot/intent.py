@@ -73,10 +73,12 @@ _PRESUPPOSING = re.compile(
     r"were|has|have|had)\s+)?(.+?)(?:,\s*(?:is|are|does|do|will|what|how|why|which)\b.*)?[?.!]*$",
     re.IGNORECASE,
 )
-# Parts of a multi-part question: "X? And Y", "X, and which Y", "X; Y", "X and also Y".
+# Parts of a multi-part question: "X? And Y", "X, and which Y", "X; Y", "X and also Y", and
+# the alternatives of "is it X, or does it Y?" (each is answered on its own).
 _PARTS = re.compile(
     r"\?\s+|;\s+|,?\s+and\s+(?=(?:also\s+)?(?:which|what|how|where|who|why|when)\b)|,\s+(?=(?:"
-    r"which|what|how|where|who|why|when)\b)",
+    r"which|what|how|where|who|why|when)\b)|,\s+or\s+(?=(?:is|are|was|were|does|do|did|has|have|"
+    r"can|will|would)\b)",
     re.IGNORECASE,
 )
 # A question may point at a part of the document rather than a topic ("per the conclusion").

@@ -70,6 +70,13 @@ def test_parts_of_a_multi_part_question():
     assert read_intent("How big is China's share? Is there a number?").parts == ()
 
 
+def test_the_alternatives_of_an_either_or_question_are_parts():
+    intent = read_intent("is it only about making cells, or does it reach into materials too?")
+    assert intent.parts == ("is it only about making cells", "does it reach into materials too")
+    # "X or Y" inside one clause is one question
+    assert read_intent("Do Korean firms go after the cheap end or the luxury end?").parts == ()
+
+
 @pytest.mark.parametrize(
     ("question", "clause"),
     [
