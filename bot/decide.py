@@ -161,8 +161,14 @@ def after_selection(
     measured = intent.measured or query
     if not topic_words(measured, names):
         measured = intent.unit or measured
-    # a year dates a thing; it is not a count, an amount or a rate of it
-    figures = [t for t in texts if any(not _YEAR.fullmatch(n) for n in numbers_in(t))]
+    # a figure answers when it is about the asked things (a year dates a thing; it is not a
+    # count, an amount or a rate of it)
+    figures = [
+        h.chunk.text
+        for h in chosen
+        if any(not _YEAR.fullmatch(n) for n in numbers_in(h.chunk.text))
+        and all(mentioned(n, _about_text(h)) for n in names)
+    ]
     if intent.asks_for == QUANTITY and (
         not figures or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET
     ):

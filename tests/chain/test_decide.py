@@ -90,6 +90,16 @@ def test_a_date_in_a_sentence_whose_document_is_about_the_subject_answers():
     assert verdict.final and verdict.lacks == "date"
 
 
+def test_a_figure_about_another_firm_does_not_answer():
+    q = "how many GWh does Panasonic produce a year?"
+    panasonic = Name("Panasonic", "company", ("Panasonic",))
+    other = [hit("Hyundai and LG opened a plant with 10 GWh a year of capacity.", 0.6)]
+    verdict = decide.after_selection(q, read_intent(q), other, [panasonic], no_paraphrase)
+    assert verdict.final and verdict.lacks == "figure"
+    own = [hit("Panasonic produces 50 GWh a year.", 0.6)]
+    assert not decide.after_selection(q, read_intent(q), own, [panasonic], no_paraphrase).final
+
+
 def test_a_year_is_not_the_rate_a_question_asks_for():
     q = "What export tax rate does China charge on battery cells?"
     dated = [hit("China banned exports of battery cells in 2020.", 0.8)]
