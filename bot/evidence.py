@@ -19,6 +19,7 @@ from index.records import ScoredChunk
 # Sentences of the section a question points at ("per the conclusion") gain this much; a
 # question that names a part of a document is mostly asking about that part.
 SECTION_BONUS = 0.1
+SECTION_DOCUMENTS = 3  # documents among the best sentences whose pointed-at section is read
 # A sentence that mentions (itself or by its section) every name the question asks about
 # gains this much over one that mentions none: about the spread between a question's best
 # few sentences (0.05-0.1), so a sentence on the asked thing moves ahead of close rivals
@@ -174,16 +175,23 @@ def _elsewhere(hits: Sequence[ScoredChunk], names: Sequence[Name], entities) -> 
 
 
 def _favour_section(retriever: Any, query: str, ranked, section: str) -> tuple:
-    """Rank the sentences of the pointed-at section (of the best document) higher."""
-    source = ranked[0].chunk.source_id
-    anchors = retriever.sections(source)
-    if not anchors:
+    """Rank the sentences of the pointed-at section higher: that section of whichever of the
+    best few documents holds the sentence closest to the question there."""
+    sources = list(dict.fromkeys(h.chunk.source_id for h in ranked))[:SECTION_DOCUMENTS]
+    best: tuple = ()
+    for source in sources:
+        anchors = retriever.sections(source)
+        if not anchors:
+            continue
+        anchor = anchors[-1] if section == END else anchors[0]
+        inside = retriever.search_sentences(
+            query, k=SENTENCES_K, where={"source_id": source, "anchor": anchor}
+        )
+        if inside and (not best or inside[0].score > best[0].score):
+            best = inside
+    if not best:
         return ranked
-    anchor = anchors[-1] if section == END else anchors[0]
-    inside = retriever.search_sentences(
-        query, k=SENTENCES_K, where={"source_id": source, "anchor": anchor}
-    )
-    boosted = {h.chunk.id: replace(h, score=h.score + SECTION_BONUS) for h in inside}
+    boosted = {h.chunk.id: replace(h, score=h.score + SECTION_BONUS) for h in best}
     merged = {h.chunk.id: h for h in ranked} | boosted
     return tuple(sorted(merged.values(), key=lambda h: -h.score)[:SENTENCES_K])
 
