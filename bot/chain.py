@@ -27,9 +27,12 @@ from bot.rewrite import rewrite
 from bot.similarity import SentenceEmbedder
 from bot.text import content_terms, normalize
 from corpus.entities import Entity, find_entities
+from index.chunking import section_label
 from index.records import Chunk
 
 log = logging.getLogger(__name__)
+# Sentences the model reads in LLM mode: the extractive answer's few and the next best.
+LLM_SENTENCES = 8
 # Words that ask for a summary and its format rather than name its topic.
 SUMMARY_FRAME = frozenset(
     content_terms(
@@ -240,17 +243,19 @@ class AnswerChain:
     def _llm(
         self, query: Query, evidence: Evidence, draft: Draft, history: Sequence[Turn]
     ) -> Written | None:
-        """The model writes from the best sentences' passages; the guard keeps what they hold."""
+        """The model writes from the best sentences, each numbered on its own (the extractive
+        choice first); the guard keeps what the cited sentence holds. Sentences, not their
+        paragraphs: a short prompt is a fast one, and each citation then points at the exact
+        sentence that supports it."""
         from bot.llm import NOT_IN_CORPUS, Context, GeneratorError
 
         units = [h.chunk for h in draft.chosen]
         units += [h.chunk for h in evidence.pool if h.chunk not in units]
-        passages: dict[int, Chunk] = {}
-        for unit in units:
-            passage = self._passage_of(unit, evidence)
-            if passage not in passages.values() and len(passages) < self.config.top_k:
-                passages[len(passages) + 1] = passage
-        contexts = [Context(n, p.text, p.title) for n, p in passages.items()]
+        passages = {n: unit for n, unit in enumerate(units[:LLM_SENTENCES], start=1)}
+        contexts = [
+            Context(n, u.text, f"{u.title} — {section_label(u.anchor)}")
+            for n, u in passages.items()
+        ]
         try:
             text = self.llm.generate(query.rewritten, contexts, history)
         except GeneratorError as exc:
@@ -335,7 +340,8 @@ class AnswerChain:
             return ()
         ordered: dict[str, tuple[Chunk, float]] = {}
         scores = {h.chunk.parent: h.dense for h in reversed(evidence.pool)}
-        for passage in cited.values():
+        for unit in cited.values():  # a cited sentence (LLM mode) stands for its passage
+            passage = self._passage_of(unit, evidence) if unit.kind == "sentence" else unit
             ordered.setdefault(passage.id, (passage, scores.get(passage.id, 0.0)))
         for hit in evidence.pool:
             if len(ordered) >= max(self.config.top_k, len(cited)):
