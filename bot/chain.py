@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot import decide, messages
@@ -70,6 +70,7 @@ class Written:
     notes: tuple[str, ...] = ()
     guarded: GuardedAnswer | None = None  # set when the writer already ran the guard
     prefix: str = ""  # our own framing sentence ("The corpus gives no date..."), unguarded
+    quotes: dict[int, str] = field(default_factory=dict)  # the sentence a number was given for
 
 
 class AnswerChain:
@@ -262,10 +263,13 @@ class AnswerChain:
             return Written("", {}, "extractive", (messages.LLM_FALLBACK.format(reason=str(exc)),))
         if normalize(text).startswith(normalize(NOT_IN_CORPUS)):
             return Written("", {}, "extractive", (messages.LLM_DECLINED,))
-        guarded = guard(text, {n: p.text for n, p in passages.items()}, self.embedder.best)
+        guarded = guard(text, {n: u.text for n, u in passages.items()}, self.embedder.best)
         if guarded.empty:
             return Written("", {}, "extractive", (messages.LLM_UNSUPPORTED,))
-        return Written(guarded.text, passages, "llm", (), guarded)
+        # a citation points at the passage that holds its sentence, quoting that sentence
+        held = {n: self._passage_of(u, evidence) for n, u in passages.items()}
+        quotes = {n: u.text for n, u in passages.items()}
+        return Written(guarded.text, held, "llm", (), guarded, quotes=quotes)
 
     def _build(
         self,
@@ -296,7 +300,7 @@ class AnswerChain:
         if prefix:
             text = f"{prefix}{chr(10) if text.startswith('• ') else ' '}{text}"
         citations = tuple(
-            _citation(n, written.passages[n], guarded)
+            _citation(n, written.passages[n], guarded, written.quotes.get(n, ""))
             for n in guarded.cited
             if n in written.passages
         )
@@ -340,8 +344,7 @@ class AnswerChain:
             return ()
         ordered: dict[str, tuple[Chunk, float]] = {}
         scores = {h.chunk.parent: h.dense for h in reversed(evidence.pool)}
-        for unit in cited.values():  # a cited sentence (LLM mode) stands for its passage
-            passage = self._passage_of(unit, evidence) if unit.kind == "sentence" else unit
+        for passage in cited.values():
             ordered.setdefault(passage.id, (passage, scores.get(passage.id, 0.0)))
         for hit in evidence.pool:
             if len(ordered) >= max(self.config.top_k, len(cited)):
@@ -387,9 +390,9 @@ def _cite(sentence: str, n: int) -> str:
     return f"{sentence} [{n}]"
 
 
-def _citation(n: int, passage: Chunk, guarded: GuardedAnswer) -> Citation:
+def _citation(n: int, passage: Chunk, guarded: GuardedAnswer, given: str = "") -> Citation:
     sentences = [s.sentence for s in guarded.support if n in s.cited and s.supported]
-    quote = next((s for s in sentences if normalize(s) in normalize(passage.text)), "")
+    quote = given or next((s for s in sentences if normalize(s) in normalize(passage.text)), "")
     quote = quote or (sentences[0] if sentences else passage.text)
     return Citation(n, passage.id, passage.source_id, passage.title, passage.anchor, quote)
 

@@ -7,6 +7,7 @@ and only those further sentences that add something the question asked about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,9 @@ def choose(evidence: Evidence, intent: Intent) -> Draft:
         pick = _part_pick(part, evidence)
         if pick is not None and pick.score >= best.score * PART_RATIO:
             _add(chosen, pick)
+    spelled = _spelled_out(intent.defines, evidence)
+    if spelled is not None:
+        _add(chosen, spelled)
     limit = MAX_MANY if intent.wants_many else MAX_SENTENCES
     limit = max(limit, len(chosen))
     gap = GAP_MANY if intent.wants_many else GAP
@@ -106,6 +110,27 @@ def _part_pick(part: Part, evidence: Evidence):
 
 def _context(hit, evidence: Evidence) -> str:
     return f"{hit.chunk.anchor.replace('-', ' ')} {evidence.passage_of(hit).text}"
+
+
+def _spelled_out(term: str, evidence: Evidence):
+    """For "what is HPAL?": the best sentence that spells the abbreviation out, "high-pressure
+    acid leaching (HPAL)", whose words start with its letters."""
+    letters = re.sub(r"[^A-Za-z]", "", term)
+    if len(letters) < 2 or not letters.isupper():
+        return None
+    marker = re.compile(r"((?:[\w’'-]+\s+){1,8})\(\s*" + re.escape(term) + r"\s*\)")
+    for hit in evidence.pool:
+        match = marker.search(hit.chunk.text)
+        if match and _initials_fit(match.group(1), letters):
+            return hit
+    return None
+
+
+def _initials_fit(words: str, letters: str) -> bool:
+    """The words before "(HPAL)" end with ones whose initials (hyphenated parts too) are H-P-A-L."""
+    parts = [p for w in words.split() for p in w.split("-") if p]
+    initials = "".join(p[0] for p in parts if p[0].isalnum()).upper()
+    return initials.endswith(letters.upper()) or letters.upper() in initials
 
 
 def _add(chosen: list, hit) -> None:

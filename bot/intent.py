@@ -100,6 +100,13 @@ _QUANTITY_NOUN = re.compile(
     r"(?:\s+(?:of|per|for|on)\s+(?P<post>(?:[\w'’-]+\s*){1,5}))?",
     re.IGNORECASE,
 )
+# "What is HPAL?", "what's the IRA", "what does IMIP stand for": a question that asks what a
+# term is, and nothing else; the term is what it asks about.
+_DEFINITION = re.compile(
+    r"^\s*(?:what(?:'s|’s| is| are)|define|what does)\s+(?:an?\s+|the\s+)?"
+    r"(?P<term>[\w&.-]+(?:\s+[\w&.-]+){0,3}?)(?:\s+(?:stand\s+for|mean))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 MIN_PART_TERMS = 2  # a fragment with fewer content words ("is there a number?") is no part
 
 
@@ -118,6 +125,7 @@ class Intent:
     measured: str = ""  # what a quantity question measures ("people" in "how many people")
     unit: str = ""  # the quantity it asks for ("revenue", "share"), when it names one
     exact: bool = False  # a count or percentage: only a figure answers it
+    defines: str = ""  # the term a "what is X?" question asks about
 
     @property
     def wants_many(self) -> bool:
@@ -142,6 +150,11 @@ def _measured(text: str) -> str:
         return ""
     # the unit ("share", "rate") is met by any figure; what it is a share of is the topic
     return " ".join(f"{match.group('pre') or ''} {match.group('post') or ''}".split())
+
+
+def _defined(text: str) -> str:
+    match = _DEFINITION.match(text)
+    return match.group("term") if match else ""
 
 
 def _unit(text: str) -> str:
@@ -178,6 +191,7 @@ def read_intent(question: str) -> Intent:
         measured=_measured(text) if asks_for == QUANTITY else "",
         unit=_unit(text) if asks_for == QUANTITY else "",
         exact=asks_for == QUANTITY and bool(_EXACT.search(text)),
+        defines=_defined(text),
         section=END
         if _DOCUMENT_END.search(text)
         else START

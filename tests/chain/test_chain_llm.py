@@ -99,6 +99,9 @@ def test_verbatim_copy_with_a_valid_marker_is_kept(llm_chain, model, corpus_sent
     assert kept_verbatim(answer, sent[0])
     assert [c.n for c in answer.citations] == [1]
     assert normalize(answer.citations[0].quote) in corpus_sentences
+    # the citation points at a retrieved passage, the one that holds the quoted sentence
+    cited = {r.chunk_id: r.text for r in answer.retrieved}[answer.citations[0].chunk_id]
+    assert normalize(answer.citations[0].quote) in normalize(cited)
     assert all(s.supported for s in answer.support)
     assert answer.notes == ()
 

@@ -139,3 +139,18 @@ def test_possessives_separate_two_names(entities):
         "which came first, Harita's HPAL plant or Huayou's Huayue project?", entities
     )
     assert [n.name for n in found] == ["Harita", "HPAL", "Huayou", "Huayue"]
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("what's HPAL?", "HPAL"),
+        ("What is the IRA?", "IRA"),
+        ("what does IMIP stand for?", "IMIP"),
+        ("What is Tsingshan?", "Tsingshan"),
+        ("What is Japan's battery strategy?", ""),
+        ("What's the name of the US law that gives incentives?", ""),
+    ],
+)
+def test_a_what_is_question_names_the_term_it_defines(question, term):
+    assert read_intent(question).defines == term
