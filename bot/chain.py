@@ -248,7 +248,7 @@ class AnswerChain:
         choice first); the guard keeps what the cited sentence holds. Sentences, not their
         paragraphs: a short prompt is a fast one, and each citation then points at the exact
         sentence that supports it."""
-        from bot.llm import NOT_IN_CORPUS, Context, GeneratorError
+        from bot.llm import NOT_IN_CORPUS, Context, GeneratorError, drop_own_framing
 
         units = [h.chunk for h in draft.chosen]
         units += [h.chunk for h in evidence.pool if h.chunk not in units]
@@ -263,6 +263,7 @@ class AnswerChain:
             return Written("", {}, "extractive", (messages.LLM_FALLBACK.format(reason=str(exc)),))
         if normalize(text).startswith(normalize(NOT_IN_CORPUS)):
             return Written("", {}, "extractive", (messages.LLM_DECLINED,))
+        text = drop_own_framing(text)
         guarded = guard(text, {n: u.text for n, u in passages.items()}, self.embedder.best)
         if guarded.empty:
             return Written("", {}, "extractive", (messages.LLM_UNSUPPORTED,))

@@ -199,6 +199,21 @@ def validate_answer(raw: Any, max_chars: int = 3200) -> str:
     return _normalise_abstention(move_markers_inside(text))
 
 
+_OWN_FRAMING = re.compile(
+    r"^\s*" + re.escape(PREMISE_NOT_SUPPORTED) + r"\s*|(?:(?<=^)|(?<=[.!?]\s))\s*the passages say "
+    r"(?:that\s+)?",
+    re.IGNORECASE,
+)
+
+
+def drop_own_framing(text: str) -> str:
+    """The answer without the framing our prompt teaches ("The corpus does not support that.",
+    "The passages say that ..."): the chain words a rejected premise itself, and the framing
+    is not in any passage, so the guard could not pass it."""
+    out = _OWN_FRAMING.sub("", text).strip()
+    return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), out)
+
+
 def _build_chain(
     base_url: str, model: str, api_key: str, timeout_s: float, max_tokens: int
 ) -> Runnable:

@@ -141,3 +141,14 @@ def test_worked_examples_cover_each_rule_on_a_made_up_topic():
     example_text = " ".join(q + " " + a for q, a in FEW_SHOT).lower()
     for word in ("battery", "china", "korea", "japan", "lithium"):
         assert word not in example_text
+
+
+def test_the_prompts_own_framing_is_dropped_and_the_claim_kept():
+    from bot.llm import drop_own_framing
+
+    text = "The corpus does not support that. The passages say that Japan faces challenges [1]."
+    assert drop_own_framing(text) == "Japan faces challenges [1]."
+    assert drop_own_framing("China leads [1]. The passages say the US acted [2].") == (
+        "China leads [1]. The US acted [2]."
+    )
+    assert drop_own_framing("China leads production [1].") == "China leads production [1]."
