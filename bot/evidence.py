@@ -33,7 +33,7 @@ SECTION_SHARE = 0.75
 SENTENCES_K = 12  # sentences read for the whole question
 PART_K = 4  # ...and for each part or side
 # A question that names things reads this many times SENTENCES_K, then keeps the sentences
-# whose paragraph, section or document names one of them (when any does).
+# of documents that name one of them (when any does).
 SUBJECT_READ = 3
 
 
@@ -125,20 +125,24 @@ def _name_weights(retriever: Any):
 
 
 def _on_subject(hits: Sequence[ScoredChunk], names: Sequence[Name], retriever: Any) -> tuple:
-    """The best SENTENCES_K sentences that are about a named thing: the sentence, its
-    paragraph, its section or its document's title names it. A report on another country
-    can read closer to the question than the sentence that answers it, but it does not
-    name what was asked about. When none is about them, the best sentences as found."""
-
-    def about(hit: ScoredChunk) -> bool:
-        unit = hit.chunk
-        passage = retriever.passage(unit.parent) if unit.parent else None
-        context = " ".join(
-            (unit.text, section_label(unit.anchor), unit.title, passage.text if passage else "")
-        )
-        return any(mentioned(n, context) for n in names)
-
-    kept = [h for h in hits if about(h)]
+    """The best SENTENCES_K sentences from documents that name one of the asked things (in a
+    passage or the title). A report on another country can read closer to the question than
+    the sentence that answers it, but it never names what was asked about. Within a document
+    that does, NAME_BONUS prefers the sentences about it. When no document names them, the
+    best sentences as found."""
+    candidates = getattr(retriever, "passages_with_words", None)
+    if candidates is None:
+        return tuple(hits[:SENTENCES_K])
+    sources = {
+        p.source_id
+        for p in candidates([f for n in names for f in n.forms])
+        if any(mentioned(n, p.text) for n in names)
+    }
+    kept = [
+        h
+        for h in hits
+        if h.chunk.source_id in sources or any(mentioned(n, h.chunk.title) for n in names)
+    ]
     return tuple((kept or list(hits))[:SENTENCES_K])
 
 

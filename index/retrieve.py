@@ -154,6 +154,12 @@ class HybridRetriever:
         """The anchors of a document's sections, in document order."""
         return list(dict.fromkeys(u.anchor for u in self.sentences if u.source_id == source_id))
 
+    def passages_with_words(self, forms: Sequence[str]) -> list[Chunk]:
+        """Passages that hold every word of one of the forms (in any order: the caller checks
+        the phrase)."""
+        rows = {row for form in forms for row in self._keyword.containing(form).tolist()}
+        return [self.chunks[row] for row in sorted(rows)]
+
     def specificity(self, text: str) -> float:
         """How rare a word or name is among the indexed sentences (BM25Index.specificity)."""
         return self._sentence_keyword.specificity(text)

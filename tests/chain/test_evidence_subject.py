@@ -1,0 +1,62 @@
+"""Evidence for a question that names things comes from documents that name them."""
+
+from __future__ import annotations
+
+import re
+
+from bot.evidence import _on_subject
+from bot.names import Name
+from index.records import Chunk, ScoredChunk
+
+US = Name("United States", "place", ("United States", "US", "American"))
+
+
+def unit(doc: str, text: str, n: int, kind: str = "sentence") -> Chunk:
+    return Chunk(f"{doc}-{kind}-{n}", text, doc, f"{doc} report", "policy", kind, position=n)
+
+
+class Passages:
+    """The one retriever method the filter uses, over a fixed list of passages."""
+
+    def __init__(self, *passages: Chunk) -> None:
+        self.passages = passages
+
+    def passages_with_words(self, forms):
+        def words(text: str) -> set[str]:
+            return set(re.findall(r"[a-z]+", text.lower()))
+
+        return [p for p in self.passages if any(words(f) <= words(p.text) for f in forms)]
+
+
+def scored(chunk: Chunk, score: float) -> ScoredChunk:
+    return ScoredChunk(chunk, score, score, 0.0)
+
+
+def test_sentences_of_documents_that_never_name_the_asked_place_are_left_out():
+    other = unit("valdoria", "The Clean Industry Act grants credits for local parts.", 1)
+    ours = unit("seed", "Europe is pursuing similar strategies.", 2)  # its paragraph names the US
+    retriever = Passages(
+        unit("seed", "The United States imposed tariffs. Europe is pursuing similar.", 0, "p"),
+        unit("valdoria", "The Clean Industry Act grants credits for local parts.", 0, "p"),
+    )
+    kept = _on_subject([scored(other, 0.55), scored(ours, 0.40)], [US], retriever)
+    assert [h.chunk.id for h in kept] == [ours.id]
+
+
+def test_words_of_a_name_apart_do_not_count_as_naming_it():
+    # "lithium" and "ion" in one passage are not "lithium-ion"
+    li_ion = Name("lithium-ion batteries", "material", ("lithium-ion", "Li-ion"))
+    apart = unit("other", "Sodium ion cells and lithium mines.", 1)
+    ours = unit("seed", "Japan pioneered lithium-ion technology.", 2)
+    retriever = Passages(
+        unit("other", "sodium ion cells and lithium mines.", 0, "p"),
+        unit("seed", "japan pioneered lithium-ion technology.", 0, "p"),
+    )
+    kept = _on_subject([scored(apart, 0.6), scored(ours, 0.5)], [li_ion], retriever)
+    assert [h.chunk.id for h in kept] == [ours.id]
+
+
+def test_when_no_document_names_them_the_best_sentences_stay():
+    other = unit("valdoria", "The Clean Industry Act grants credits.", 1)
+    retriever = Passages(unit("valdoria", "The Clean Industry Act grants credits.", 0, "p"))
+    assert _on_subject([scored(other, 0.5)], [US], retriever) == (scored(other, 0.5),)
