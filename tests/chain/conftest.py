@@ -1,38 +1,10 @@
-"""One index and one extractive answer chain per test session, built from the shipped corpus."""
+"""The shipped corpus's gazetteer and sentences (the index and chain are in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.settings import REPO_ROOT, Settings
-
-
-@pytest.fixture(scope="session")
-def chain_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings for the shipped corpus with a private data dir (no .env, no stale local index)."""
-    data_dir: Path = tmp_path_factory.mktemp("chain-data")
-    return Settings(
-        _env_file=None, corpus_dir=REPO_ROOT / "corpus", data_dir=data_dir, generator="extractive"
-    )
-
-
-@pytest.fixture(scope="session")
-def built_index(chain_settings: Settings) -> Settings:
-    """Build the index of the shipped corpus under the session's data dir."""
-    from bot.indexing import build_index_from_settings
-
-    build_index_from_settings(chain_settings)
-    return chain_settings
-
-
-@pytest.fixture(scope="session")
-def chain(built_index: Settings):
-    """The real extractive chain (the embedding model loads once per session)."""
-    from bot.chain import AnswerChain
-
-    return AnswerChain.from_settings(built_index, "extractive")
+from bot.settings import REPO_ROOT
 
 
 @pytest.fixture(scope="session")

@@ -5,29 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from bot.cli import main
-
 KOREA_Q = "Which companies lead South Korea's battery industry?"
-
-
-@pytest.fixture
-def run_cli(built_index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Invoke `batterybot` with settings pointing at the session index (and no .env)."""
-    monkeypatch.chdir(tmp_path)  # Settings reads .env from the working directory
-    env = {
-        "BATTERYBOT_DATA_DIR": str(built_index.data_dir),
-        "BATTERYBOT_CORPUS_DIR": str(built_index.corpus_dir),
-        "BATTERYBOT_GENERATOR": "extractive",
-        "BATTERYBOT_CHROMA_HOST": "",
-    }
-
-    def invoke(*args: str):
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return invoke
 
 
 def test_ask_json_prints_one_answer_object(run_cli):

@@ -29,10 +29,10 @@ def corpus() -> str:
     return corpus_text(documents)
 
 
-def _summary(path: Path, corpus: str, eval_chain, scorers, fmt: str | None = None):
+def _summary(path: Path, corpus: str, chain, scorers, fmt: str | None = None):
     support, similarity = scorers
     cases = load_dataset(path, corpus, fmt)
-    results = run_cases(cases, eval_chain.answer, support, False, similarity=similarity)
+    results = run_cases(cases, chain.answer, support, False, similarity=similarity)
     return results, summarise(results)
 
 
@@ -47,10 +47,8 @@ def _summary(path: Path, corpus: str, eval_chain, scorers, fmt: str | None = Non
         ("grounding.jsonl", GROUNDING + REFERENCE + KEYS + EVIDENCE),
     ],
 )
-def test_each_sample_set_gets_the_metrics_its_cases_allow(
-    name, computed, corpus, eval_chain, scorers
-):
-    results, summary = _summary(EXAMPLES / name, corpus, eval_chain, scorers)
+def test_each_sample_set_gets_the_metrics_its_cases_allow(name, computed, corpus, chain, scorers):
+    results, summary = _summary(EXAMPLES / name, corpus, chain, scorers)
     for metric in (*GROUNDING, *REFERENCE, *KEYS, *EVIDENCE):
         value, count = summary["metrics"][metric], summary["counts"][metric]
         if metric in computed:
@@ -67,7 +65,7 @@ def test_each_sample_set_gets_the_metrics_its_cases_allow(
 
 
 def test_the_answer_similarity_of_a_close_answer_beats_an_unrelated_reference(
-    tmp_path, corpus, eval_chain, scorers
+    tmp_path, corpus, chain, scorers
 ):
     question = "Which country is the undisputed leader in battery manufacturing?"
     rows = [
@@ -76,16 +74,14 @@ def test_the_answer_similarity_of_a_close_answer_beats_an_unrelated_reference(
     ]
     path = tmp_path / "set.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    results, summary = _summary(path, corpus, eval_chain, scorers)
+    results, summary = _summary(path, corpus, chain, scorers)
     close, far = (r.metrics for r in results)
     assert close["answer_similarity"] > far["answer_similarity"] + 0.3
     assert close["token_f1"] > far["token_f1"]
     assert summary["counts"]["answer_similarity"] == 2
 
 
-def test_the_field_set_and_its_ragas_export_give_the_same_figures(
-    tmp_path, corpus, eval_chain, scorers
-):
+def test_the_field_set_and_its_ragas_export_give_the_same_figures(tmp_path, corpus, chain, scorers):
     """RAGAS has no answer keys or must_not: every metric that needs neither must agree."""
     field_cases = load_dataset(FIELD, corpus)
     jsonl, csv = tmp_path / "field.jsonl", tmp_path / "field.csv"
@@ -98,8 +94,8 @@ def test_the_field_set_and_its_ragas_export_give_the_same_figures(
     assert [(c.id, c.kind, c.turns, c.evidence) for c in from_jsonl] == [
         (c.id, c.kind, c.turns, c.evidence) for c in field_cases
     ]
-    _, field = _summary(FIELD, corpus, eval_chain, scorers)
-    _, exported = _summary(jsonl, corpus, eval_chain, scorers)
+    _, field = _summary(FIELD, corpus, chain, scorers)
+    _, exported = _summary(jsonl, corpus, chain, scorers)
     shared = (
         "faithfulness",
         "citation_validity",
@@ -119,9 +115,9 @@ def test_the_field_set_and_its_ragas_export_give_the_same_figures(
     assert exported["kind_counts"] == field["kind_counts"]
 
 
-def test_one_command_runs_a_subset_in_parallel_and_writes_the_report(eval_cli, tmp_path):
+def test_one_command_runs_a_subset_in_parallel_and_writes_the_report(run_cli, tmp_path):
     out = tmp_path / "run"
-    result = eval_cli(
+    result = run_cli(
         "eval",
         "run",
         str(EXAMPLES / "grounding.jsonl"),
@@ -148,42 +144,42 @@ def test_one_command_runs_a_subset_in_parallel_and_writes_the_report(eval_cli, t
     assert "<svg" in page and "over 2 cases" in page
 
 
-def test_format_can_be_forced_and_problems_name_file_and_line(eval_cli, tmp_path):
+def test_format_can_be_forced_and_problems_name_file_and_line(run_cli, tmp_path):
     plain = tmp_path / "set.txt"
     plain.write_text("question\nWhich country leads battery manufacturing?\n")
     out = tmp_path / "run"
-    forced = eval_cli("eval", "run", str(plain), "--format", "questions-csv", "--out", str(out))
+    forced = run_cli("eval", "run", str(plain), "--format", "questions-csv", "--out", str(out))
     assert forced.exit_code == 0, forced.output
     assert len((out / "results.jsonl").read_text().splitlines()) == 1
     bad = tmp_path / "bad.csv"
     bad.write_text('user_input,reference_contexts\nWhich?,"[""China leads."""\n')
-    refused = eval_cli("eval", "run", str(bad), "--out", str(tmp_path / "no"))
+    refused = run_cli("eval", "run", str(bad), "--out", str(tmp_path / "no"))
     assert refused.exit_code == 1
     assert f"{bad}:2: 'reference_contexts' must be a JSON list of strings" in refused.output
-    unknown = eval_cli("eval", "run", str(plain), "--ids", "nope", "--out", str(out))
+    unknown = run_cli("eval", "run", str(plain), "--ids", "nope", "--out", str(out))
     assert unknown.exit_code == 2 and "no case with id 'nope'" in unknown.output
 
 
-def test_compare_runs_two_generators_or_reads_two_run_dirs(eval_cli, tmp_path):
+def test_compare_runs_two_generators_or_reads_two_run_dirs(run_cli, tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     sample = str(EXAMPLES / "questions.csv")
-    assert eval_cli("eval", "run", sample, "--out", str(one), "--quiet").exit_code == 0
-    assert eval_cli("eval", "run", sample, "--out", str(two), "--quiet").exit_code == 0
+    assert run_cli("eval", "run", sample, "--out", str(one), "--quiet").exit_code == 0
+    assert run_cli("eval", "run", sample, "--out", str(two), "--quiet").exit_code == 0
     out = tmp_path / "cmp"
-    result = eval_cli("eval", "compare", str(one), str(two), "--out", str(out))
+    result = run_cli("eval", "compare", str(one), str(two), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "No case flipped" in result.output
     data = json.loads((out / "compare.json").read_text())
     assert data["metrics"]["faithfulness"] == {"a": 1.0, "b": 1.0, "delta": 0.0, "n_a": 3, "n_b": 3}
     assert "one vs two" in (out / "compare.html").read_text()
-    refused = eval_cli("eval", "compare", "extractive", "gpt", "--dataset", sample)
+    refused = run_cli("eval", "compare", "extractive", "gpt", "--dataset", sample)
     assert refused.exit_code == 2 and "FIRST and SECOND are generators" in refused.output
 
 
-def test_compare_runs_a_set_with_two_generators_in_one_command(eval_cli, tmp_path):
+def test_compare_runs_a_set_with_two_generators_in_one_command(run_cli, tmp_path):
     out = tmp_path / "cmp"
     sample = str(EXAMPLES / "ragas.csv")
-    result = eval_cli(
+    result = run_cli(
         "eval", "compare", "extractive", "extractive", "--dataset", sample, "--out", str(out)
     )
     assert result.exit_code == 0, result.output
