@@ -102,8 +102,6 @@ class HybridRetriever:
         mode: Mode = "hybrid",
         sentences: Sequence[Chunk] = (),
     ) -> None:
-        from langchain_chroma import Chroma
-
         self.client = client
         self.embeddings = embeddings
         self.collection = collection
@@ -119,15 +117,8 @@ class HybridRetriever:
         self._sentences_of: dict[str, list[int]] = {}  # passage id -> its sentences' rows
         for row, unit in enumerate(self.sentences):
             self._sentences_of.setdefault(unit.parent or "", []).append(row)
-        self._by_id = {c.id: c for c in self.chunks}
         self._masks: dict[str, np.ndarray] = {}
         self._live = client.get_collection(manifest.collection, embedding_function=None)
-        self.store = Chroma(
-            client=client,
-            collection_name=manifest.collection,
-            embedding_function=embeddings,
-            create_collection_if_not_exists=False,
-        )
 
     @classmethod
     def open(
@@ -166,7 +157,8 @@ class HybridRetriever:
 
     def passage(self, chunk_id: str) -> Chunk | None:
         """The passage (or fact) chunk with this id."""
-        return self._by_id.get(chunk_id)
+        row = self._row.get(chunk_id)
+        return None if row is None else self.chunks[row]
 
     def search_sentences(
         self, query: str, k: int = 12, where: dict | None = None, mentions: Sequence[str] = ()
@@ -217,9 +209,8 @@ class HybridRetriever:
         found = [self._sentence_keyword.containing(f) for f in forms]
         # ...and the sentences of passages that do: "Europe is pursuing similar strategies"
         # is about the US response when its paragraph names the United States
-        for form in forms:
-            for row in self._keyword.containing(form):
-                found.append(np.asarray(self._sentences_of.get(self.chunks[row].id, [])))
+        for passage in self.passages_with_words(forms):
+            found.append(np.asarray(self._sentences_of.get(passage.id, [])))
         rows = np.unique(np.concatenate(found or [np.zeros(0)])).astype(np.int64)
         if where and rows.size:
             rows = rows[self._sentence_mask(where)[rows] > 0]
