@@ -127,10 +127,9 @@ def _spelled_out(term: str, evidence: Evidence):
 
 
 def _initials_fit(words: str, letters: str) -> bool:
-    """The words before "(HPAL)" end with ones whose initials (hyphenated parts too) are H-P-A-L."""
+    """The initials of the words before "(HPAL)", hyphenated parts too, hold H-P-A-L in a row."""
     parts = [p for w in words.split() for p in w.split("-") if p]
-    initials = "".join(p[0] for p in parts if p[0].isalnum()).upper()
-    return initials.endswith(letters.upper()) or letters.upper() in initials
+    return letters in "".join(p[0] for p in parts if p[0].isalnum()).upper()
 
 
 def _add(chosen: list, hit) -> None:

@@ -135,11 +135,8 @@ def after_selection(
     premise of a why/now-that question stated by the corpus?"""
     texts = [h.chunk.text for h in chosen]
     # a sentence is about a name when it, its section or its document's title names it
-    dated = [
-        h.chunk.text
-        for h in chosen
-        if _YEAR.search(h.chunk.text) and all(mentioned(n, _about_text(h)) for n in names)
-    ]
+    about = [h.chunk.text for h in chosen if all(mentioned(n, _about_text(h)) for n in names)]
+    dated = [t for t in about if _YEAR.search(t)]
     if intent.asks_for == PERSON and not any(_person_named(t, names, is_entity) for t in texts):
         return Verdict(
             final=True,
@@ -163,12 +160,7 @@ def after_selection(
         measured = intent.unit or measured
     # a figure answers when it is about the asked things (a year dates a thing; it is not a
     # count, an amount or a rate of it)
-    figures = [
-        h.chunk.text
-        for h in chosen
-        if any(not _YEAR.fullmatch(n) for n in numbers_in(h.chunk.text))
-        and all(mentioned(n, _about_text(h)) for n in names)
-    ]
+    figures = [t for t in about if any(not _YEAR.fullmatch(n) for n in numbers_in(t))]
     if intent.asks_for == QUANTITY and (
         not figures or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET
     ):

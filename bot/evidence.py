@@ -114,12 +114,9 @@ def gather(
 def _name_weights(retriever: Any):
     """A name's weight among the question's names: how rare it is in the corpus (its most
     common form's rarest word), so "Asia" in a report about Asia counts for less than "US"."""
-    specificity = getattr(retriever, "specificity", None)
 
     def weigh(name: Name) -> float:
-        if specificity is None:
-            return 1.0
-        return max(min(specificity(form) for form in name.forms), 1e-3)
+        return max(min(retriever.specificity(form) for form in name.forms), 1e-3)
 
     return weigh
 
@@ -130,12 +127,9 @@ def _on_subject(hits: Sequence[ScoredChunk], names: Sequence[Name], retriever: A
     the sentence that answers it, but it never names what was asked about. Within a document
     that does, NAME_BONUS prefers the sentences about it. When no document names them, the
     best sentences as found."""
-    candidates = getattr(retriever, "passages_with_words", None)
-    if candidates is None:
-        return tuple(hits[:SENTENCES_K])
     sources = {
         p.source_id
-        for p in candidates([f for n in names for f in n.forms])
+        for p in retriever.passages_with_words([f for n in names for f in n.forms])
         if any(mentioned(n, p.text) for n in names)
     }
     kept = [
