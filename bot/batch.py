@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.errors import BackendUnavailable
 from bot.records import Answer, Turn
+from corpus.models import Problem  # file:line: reason, as corpus checks report it
 
 # Past this many, a file is almost certainly not JSONL at all; the rest would be noise.
 MAX_PROBLEMS = 20
@@ -34,22 +35,10 @@ class BatchItem:
         return id_key(self.id)
 
 
-@dataclass(frozen=True)
-class BatchProblem:
-    """A located problem in a batch file."""
-
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
 class BatchInvalid(Exception):
     """The input (or the output being resumed) has problems; nothing was answered."""
 
-    def __init__(self, problems: list[BatchProblem]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -101,27 +90,27 @@ def read_batch(file: str, data: bytes) -> list[BatchItem]:
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         reason = "this is a binary file, not JSON Lines text (one JSON object per line)"
-        raise BatchInvalid([BatchProblem(file, line, reason)])
+        raise BatchInvalid([Problem(file, line, reason)])
     items: list[BatchItem] = []
-    problems: list[BatchProblem] = []
+    problems: list[Problem] = []
     first_line: dict[str, int] = {}
     for number, raw in enumerate(data.split(b"\n"), start=1):
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
             reason = f"not UTF-8 text (byte {exc.start + 1} is {raw[exc.start]:#04x})"
-            problems.append(BatchProblem(file, number, reason))
+            problems.append(Problem(file, number, reason))
             continue
         if not text.strip():
             continue
         try:
             item = parse_item(text, number)
         except ValueError as exc:
-            problems.append(BatchProblem(file, number, str(exc)))
+            problems.append(Problem(file, number, str(exc)))
             continue
         if item.key in first_line:
             reason = f"id {item.id!r} is already used on line {first_line[item.key]}"
-            problems.append(BatchProblem(file, number, reason))
+            problems.append(Problem(file, number, reason))
             continue
         first_line[item.key] = number
         items.append(item)
@@ -130,12 +119,12 @@ def read_batch(file: str, data: bytes) -> list[BatchItem]:
     return items
 
 
-def _capped(problems: list[BatchProblem]) -> list[BatchProblem]:
+def _capped(problems: list[Problem]) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     last = problems[MAX_PROBLEMS - 1]
     more = len(problems) - MAX_PROBLEMS + 1
-    note = BatchProblem(last.file, last.line, f"... and {more} more problem(s) after this line")
+    note = Problem(last.file, last.line, f"... and {more} more problem(s) after this line")
     return [*problems[: MAX_PROBLEMS - 1], note]
 
 
@@ -164,7 +153,7 @@ def finished_records(out: Path, items: list[BatchItem]) -> dict[str, str]:
                 f"holds an answer for id {record['id']!r}, which the input does not have; "
                 "choose another --out or delete this file"
             )
-            raise BatchInvalid([BatchProblem(str(out), number, reason)])
+            raise BatchInvalid([Problem(str(out), number, reason)])
         if "error" not in record:
             done[key] = line
     return done

@@ -39,6 +39,7 @@ from evals.generate.cases import (
     split,
     to_row,
 )
+from index.embeddings import file_sha256, make_embeddings
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = REPO / "models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -140,7 +141,6 @@ def carrier_similarity(documents: Sequence[Any], entities: Sequence[Any]) -> Any
     import numpy as np
 
     from bot.settings import Settings
-    from index.embeddings import make_embeddings
 
     settings = Settings()
     model = make_embeddings(settings.embedding_model, settings.embedding_sha256)
@@ -267,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     meta = {
         "generator": "python -m evals.generate.questions",
         "model": args.model.name,
-        "model_sha256": _sha256(args.model) if args.model.is_file() else None,
+        "model_sha256": file_sha256(args.model) if args.model.is_file() else None,
         "runtime": "llama-cpp-python (in-process chat completion)",
         "seed": args.seed,
         "per_call_seed": "seed + call number",
@@ -296,14 +296,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(json.dumps(meta["validation"], indent=2))
     print(json.dumps(meta["files"], indent=2))
     return 0
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _previous(out_dir: Path, key: str) -> Any:
