@@ -28,6 +28,7 @@ GAP, GAP_MANY = 0.1, 0.12
 # the whole question's best sentence.
 PART_RATIO = 0.7
 MAX_SENTENCES, MAX_MANY = 3, 5
+SIDE_SENTENCES = 2  # at most this many sentences per side of a comparison, each within GAP
 SUMMARY_SECTIONS = 8
 
 
@@ -51,8 +52,18 @@ def choose(evidence: Evidence, intent: Intent) -> Draft:
     chosen = [best]
     for part in evidence.parts:
         pick = _part_pick(part, evidence)
-        if pick is not None and pick.score >= best.score * PART_RATIO:
+        if pick is not None and pick.score >= (part.reach or best.score) * PART_RATIO:
             _add(chosen, pick)
+    sides = [p for p in evidence.parts if p.side is not None]
+    for _ in range(SIDE_SENTENCES - 1):
+        # a comparison needs each side's say on the compared aspect, more than the question's
+        # next-best sentence (which tends to name every side and say little of each)
+        for part in sides:
+            mine = _own(part)
+            if mine and len(chosen) < MAX_MANY:
+                more = [h for h in mine if h.score >= mine[0].score - GAP and h not in chosen]
+                if more:
+                    _add(chosen, more[0])
     spelled = _spelled_out(intent.defines, evidence)
     if spelled is not None:
         _add(chosen, spelled)
@@ -99,17 +110,33 @@ def _part_pick(part: Part, evidence: Evidence):
     def own(h) -> bool:  # names no other side, so it reads as about this one
         return not any(mentioned(r, h.chunk.text) for r in part.rivals)
 
-    named = [h for h in part.ranked if mentioned(part.side, h.chunk.text)]
-    section = [h for h in part.ranked if mentioned(part.side, section_label(h.chunk.anchor))]
+    named = [
+        h
+        for h in part.ranked
+        if mentioned(part.side, h.chunk.text) or mentioned(part.side, section_label(h.chunk.anchor))
+    ]
     about = [h for h in part.ranked if mentioned(part.side, _context(h, evidence))]
-    for group in ([h for h in named if own(h)], [h for h in section if own(h)], named, about):
+    for group in ([h for h in named if own(h)], named, about):
         if group:
             return group[0]
     return None
 
 
+def _own(part: Part) -> list:
+    """A side's sentences that are about it and about none of the other sides."""
+    return [
+        h
+        for h in part.ranked
+        if (
+            mentioned(part.side, h.chunk.text)
+            or mentioned(part.side, section_label(h.chunk.anchor))
+        )
+        and not any(mentioned(r, h.chunk.text) for r in part.rivals)
+    ]
+
+
 def _context(hit, evidence: Evidence) -> str:
-    return f"{hit.chunk.anchor.replace('-', ' ')} {evidence.passage_of(hit).text}"
+    return f"{section_label(hit.chunk.anchor)}. {evidence.passage_of(hit).text}"
 
 
 def _spelled_out(term: str, evidence: Evidence):

@@ -38,6 +38,7 @@ TOPIC_MET = 0.5
 # meets at least this share of its words: a false premise usually differs in its verb.
 PREMISE_MET = 0.7
 NAMES_IN = 8  # a named thing must appear among this many best sentences (or their passages)
+SIDE_IN = 2  # ...or among this many best of a comparison side's own sentences
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
 # Words that frame a question about a source rather than say what it is about.
 _FRAME = frozenset(
@@ -228,9 +229,11 @@ def topic_met(
 
 def _evidence_text(evidence: Evidence) -> str:
     """The best sentences and the passages that hold them: what a named thing must be in."""
-    hits = evidence.pool[:NAMES_IN]
+    # a side of a comparison is searched on its own: its best sentences were retrieved for it
+    sides = [h for p in evidence.parts if p.side is not None for h in p.ranked[:SIDE_IN]]
+    hits = [*evidence.pool[:NAMES_IN], *sides]
     texts = {evidence.passage_of(h).text: None for h in hits}
-    labels = {f"{h.chunk.title} {h.chunk.anchor.replace('-', ' ')}": None for h in hits}
+    labels = {f"{h.chunk.title}. {section_label(h.chunk.anchor)}.": None for h in hits}
     return "\n".join([*texts, *labels])
 
 

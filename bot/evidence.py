@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.intent import END, Intent
 from bot.names import Name, asked_names, mentioned
+from bot.text import content_terms
 from index.chunking import section_label
 from index.records import ScoredChunk
 
@@ -45,6 +46,9 @@ class Part:
     side: Name | None  # the side a comparison part is about
     ranked: tuple[ScoredChunk, ...]
     rivals: tuple[Name, ...] = ()  # the comparison's other sides
+    # the best score the part's query reached anywhere: a side is ranked on what is compared
+    # (its query has no names), so its scores are measured against this, not the question's
+    reach: float | None = None
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,47 @@ def gather(
         found = retriever.search_sentences(p, k=PART_K)
         parts.append(Part(p, None, _favour_names(found, asked_names(p, entities), weigh)))
     for side, others in comparison_sides(own if len(own) >= 2 else names):
-        side_query = without(query, others)
-        found = _favour_names(retriever.search_sentences(side_query, k=PART_K), [side], weigh)
-        parts.append(Part(side_query, side, found, tuple(others)))
+        parts.append(_side(retriever, query, side, others, weigh, entities))
     found = [*ranked, *(h for p in parts for h in p.ranked)]
     passages = {h.chunk.parent: retriever.passage(h.chunk.parent) for h in found if h.chunk.parent}
     passages = {pid: chunk for pid, chunk in passages.items() if chunk is not None}
     elsewhere = _elsewhere(found, subject, entities)
     return Evidence(query, names, tuple(ranked), tuple(parts), passages, elsewhere)
+
+
+def _side(
+    retriever: Any, query: str, side: Name, others: Sequence[Name], weigh, entities: Sequence[Any]
+) -> Part:
+    """One side of a comparison: the sentences about the side (naming it, or in a section or
+    passage that does) ranked on what is compared, the question without any side's name. With
+    the names in, similarity favours any sentence naming the side over the one on the compared
+    aspect ("South Korea has focused on..." over "These companies benefit from government
+    policies..." for a question on government support)."""
+    side_query = without(query, others)
+    aspect = without(side_query, [side])
+    if not content_terms(aspect):  # "japan vs china?": nothing but the sides
+        found = retriever.search_sentences(side_query, k=PART_K)
+        return Part(side_query, side, _favour_names(found, [side], weigh), tuple(others))
+    found = retriever.search_sentences(aspect, k=PART_K, mentions=side.forms)
+    reach = found[0].score if found else None
+    about = [h for h in found if _is_about(side, h, retriever, entities)]
+    return Part(aspect, side, _favour_names(about, [side], weigh)[:PART_K], tuple(others), reach)
+
+
+def _is_about(name: Name, hit: ScoredChunk, retriever: Any, entities: Sequence[Any]) -> bool:
+    """The sentence names the side, or its section or passage does, unless the sentence names
+    another thing its section is about ("Europe is pursuing..." under "US and EU responses" is
+    about Europe, not the US)."""
+    text = hit.chunk.text
+    if mentioned(name, text):
+        return True
+    others = section_names(hit.chunk.anchor, entities) - {name.name}
+    if any(n.name in others for n in asked_names(text, entities)):
+        return False
+    if mentioned(name, section_label(hit.chunk.anchor)):
+        return True
+    passage = retriever.passage(hit.chunk.parent) if hit.chunk.parent else None
+    return passage is not None and mentioned(name, passage.text)
 
 
 def _name_weights(retriever: Any):
@@ -160,9 +197,17 @@ def _favour_names(hits: Sequence[ScoredChunk], names: Sequence[Name], weigh) -> 
 
 def section_places(anchor: str, entities) -> set[str]:
     """Places a section's anchor names ("us-eu-responses" -> United States, Europe)."""
+    return {n.name for n in _section_names(anchor, entities) if n.kind == "place"}
+
+
+def section_names(anchor: str, entities) -> set[str]:
+    """Everything a section's anchor names."""
+    return {n.name for n in _section_names(anchor, entities)}
+
+
+def _section_names(anchor: str, entities) -> tuple[Name, ...]:
     label = section_label(anchor)
-    found = asked_names(label.title(), entities) + asked_names(label.upper(), entities)
-    return {n.name for n in found if n.kind == "place"}
+    return asked_names(label.title(), entities) + asked_names(label.upper(), entities)
 
 
 def _elsewhere(hits: Sequence[ScoredChunk], names: Sequence[Name], entities) -> frozenset[str]:

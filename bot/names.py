@@ -73,9 +73,25 @@ def mentioned(name: Name, text: str) -> bool:
     folded = normalize(text).replace("’", "'")
     for form in name.forms:
         words = [re.escape(w) for w in re.split(r"[\s-]+", normalize(form).replace("’", "'"))]
-        if re.search(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)", folded, re.IGNORECASE):
+        pattern = r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)"
+        matches = re.finditer(pattern, folded, re.IGNORECASE)
+        if any(not _qualified(folded, m.start(), m.end()) for m in matches):
             return True
     return False
+
+
+def _qualified(text: str, start: int, end: int) -> bool:
+    """True when the match ends a longer proper name that another name qualifies: "America"
+    in "South America" or "North America" is another place than America. The word before must
+    be capitalised as part of the name: not a function word, not a possessive ("Huayou's
+    Huayue"), not opening the sentence ("In Japan"). A name followed by more capitalised
+    words ("Indonesia Weda Bay Industrial Park") still mentions its own part."""
+    before = re.search(r"(?<![\w'’.-])([A-Z][\w-]*)\s+$", text[:start])
+    if before is None or _common(before.group(1)):
+        return False
+    if re.match(r"\s+[A-Z]", text[end:]):
+        return False
+    return not _sentence_initial(text, before.start(1))
 
 
 def _sentence_initial(text: str, start: int) -> bool:

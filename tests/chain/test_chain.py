@@ -256,3 +256,24 @@ def test_extras_about_another_country_are_left_out(chain, corpus_sentences):
     assert "Australia, South America, and Africa" in answer.text
     # South Korea's paragraph: "The government has facilitated ... reducing dependency on China."
     assert "The government has facilitated" not in answer.text
+
+
+def test_each_side_of_a_comparison_answers_the_compared_aspect(chain, corpus_sentences):
+    # the sides' sentences on government support, not just any sentence naming each country
+    answer = chain.answer(
+        "How does government support for batteries differ between South Korea and Japan?"
+    )
+    assert_grounded(answer, corpus_sentences)
+    assert "overseas investments in mining operations" in answer.text  # South Korea's section
+    assert "next-generation battery research" in answer.text  # Japan's
+
+
+def test_a_sentence_naming_another_place_of_a_shared_section_is_not_a_side(chain, corpus_sentences):
+    # "Europe is pursuing similar strategies" sits under US-and-EU responses but is about Europe
+    answer = chain.answer(
+        "How are South Korean firms and the United States each trying to localize battery production?"
+    )
+    assert_grounded(answer, corpus_sentences)
+    assert "joint ventures" in answer.text
+    assert "Inflation Reduction Act" in answer.text
+    assert "Europe is pursuing" not in answer.text

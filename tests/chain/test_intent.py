@@ -126,6 +126,21 @@ def test_a_name_is_mentioned_under_any_of_its_forms(entities):
     assert not mentioned(tsingshan, "Tsingshanese")
 
 
+def test_a_name_ending_a_longer_name_is_another_thing(entities):
+    us = asked_names("What has the US done?", entities)[0]
+    assert "America" in us.forms
+    assert mentioned(us, "America leads. In America, too.")
+    assert not mentioned(us, "premium EV markets in North America and Europe")
+    assert not mentioned(us, "investments in Australia, South America, and Africa")
+    weda = asked_names("Who built Weda Bay?", entities)[-1]
+    # a name followed by more capitals, after a possessive, or after a full stop is a mention
+    assert mentioned(weda, "They co-developed the Indonesia Weda Bay Industrial Park.")
+    huayue = asked_names("When did Huayue start?", entities)[-1]
+    assert mentioned(huayue, "and Huayou Cobalt's Huayue project")
+    hyundai = asked_names("What did Hyundai build?", entities)[-1]
+    assert mentioned(hyundai, "with the utility PLN. Hyundai Motor Group followed.")
+
+
 def test_a_modal_why_asks_for_reasons_without_asserting_anything():
     assert (
         read_intent("Why can't steel-grade nickel go straight into batteries?").presupposition
