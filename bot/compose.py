@@ -50,20 +50,16 @@ def choose(evidence: Evidence, intent: Intent) -> Draft:
     if lead.score >= best.score - GAP:
         best = lead
     chosen = [best]
+    further = []  # a side's second sentence joins only while the answer has room
     for part in evidence.parts:
-        pick = _part_pick(part, evidence)
-        if pick is not None and pick.score >= (part.reach or best.score) * PART_RATIO:
-            _add(chosen, pick)
-    sides = [p for p in evidence.parts if p.side is not None]
-    for _ in range(SIDE_SENTENCES - 1):
-        # a comparison needs each side's say on the compared aspect, more than the question's
-        # next-best sentence (which tends to name every side and say little of each)
-        for part in sides:
-            mine = _own(part)
-            if mine and len(chosen) < MAX_MANY:
-                more = [h for h in mine if h.score >= mine[0].score - GAP and h not in chosen]
-                if more:
-                    _add(chosen, more[0])
+        picks = _side_picks(part, evidence) if part.side is not None else part.ranked[:1]
+        # the side's best must answer the aspect; its followers come within GAP of that
+        if picks and picks[0].score >= (part.reach or best.score) * PART_RATIO:
+            _add(chosen, picks[0])
+            further += picks[1:]
+    for hit in further:
+        if len(chosen) < MAX_MANY:
+            _add(chosen, hit)
     spelled = _spelled_out(intent.defines, evidence)
     if spelled is not None:
         _add(chosen, spelled)
@@ -102,37 +98,28 @@ def _unscored(unit) -> ScoredChunk:
     return ScoredChunk(chunk=unit, score=0.0, dense=0.0, keyword=0.0)
 
 
-def _part_pick(part: Part, evidence: Evidence):
-    """A part's best sentence; for a side of a comparison, the best one about that side."""
-    if part.side is None:
-        return part.ranked[0] if part.ranked else None
-
-    def own(h) -> bool:  # names no other side, so it reads as about this one
-        return not any(mentioned(r, h.chunk.text) for r in part.rivals)
-
+def _side_picks(part: Part, evidence: Evidence) -> list:
+    """A side's sentences on the compared aspect: its best one that names it (itself or by its
+    section), which may compare it with another side outright ("South Korea and Japan
+    maintain..., but their output is smaller"), then those about it alone that come within GAP
+    of that, up to SIDE_SENTENCES. A side the corpus says little about alone is answered by
+    the shared sentence rather than padded with its other sentences."""
     named = [
         h
         for h in part.ranked
         if mentioned(part.side, h.chunk.text) or mentioned(part.side, section_label(h.chunk.anchor))
     ]
-    about = [h for h in part.ranked if mentioned(part.side, _context(h, evidence))]
-    for group in ([h for h in named if own(h)], named, about):
-        if group:
-            return group[0]
-    return None
-
-
-def _own(part: Part) -> list:
-    """A side's sentences that are about it and about none of the other sides."""
-    return [
+    if not named:
+        about = [h for h in part.ranked if mentioned(part.side, _context(h, evidence))]
+        return about[:1]
+    alone = [
         h
-        for h in part.ranked
-        if (
-            mentioned(part.side, h.chunk.text)
-            or mentioned(part.side, section_label(h.chunk.anchor))
-        )
+        for h in named
+        if h is not named[0]
+        and h.score >= named[0].score - GAP
         and not any(mentioned(r, h.chunk.text) for r in part.rivals)
     ]
+    return [named[0], *alone][:SIDE_SENTENCES]
 
 
 def _context(hit, evidence: Evidence) -> str:

@@ -31,6 +31,7 @@ MIN_RELEVANCE = 0.20
 # A word of the question "is met" by a sentence when the sentence has the word (stemmed) or
 # one whose embedding is at least this close (a paraphrase: "carmakers" ~ "automakers").
 WORD_MATCH = 0.62
+AGENT_SUFFIXES = ("er", "ers", "or", "ors")
 # Share of a question's topic words a sentence must meet to answer a quantity question with
 # words rather than a figure, or to support a presupposed clause.
 TOPIC_MET = 0.5
@@ -220,11 +221,18 @@ def topic_met(
         if (
             term in have
             or any(p in have for p in term.split("-") if len(p) > 2)
+            or any(_agent_of(term, w) for w in words)
             or words
             and similarity(term, words) >= WORD_MATCH
         ):
             met += 1
     return met / len(topic)
+
+
+def _agent_of(term: str, word: str) -> bool:
+    """English agent nouns: "workers" are who "work", "investors" who "invest" (the stemmer
+    leaves the suffix on)."""
+    return word.startswith(term) and word[len(term) :] in AGENT_SUFFIXES
 
 
 def _evidence_text(evidence: Evidence) -> str:

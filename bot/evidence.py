@@ -46,8 +46,8 @@ class Part:
     side: Name | None  # the side a comparison part is about
     ranked: tuple[ScoredChunk, ...]
     rivals: tuple[Name, ...] = ()  # the comparison's other sides
-    # the best score the part's query reached anywhere: a side is ranked on what is compared
-    # (its query has no names), so its scores are measured against this, not the question's
+    # the best score any side reached: a side is ranked on what is compared (its query has
+    # no names), so its scores are measured against this, not against the question's best
     reach: float | None = None
 
 
@@ -102,10 +102,19 @@ def gather(
         ranked = _favour_section(retriever, query, ranked, intent.section)
     parts = []
     for p in intent.parts:
+        # a part that names nothing ("or does it reach further upstream?") is about what the
+        # question names
+        own_names = asked_names(p, entities) or subject
+        p = search_text(p, own_names)
         found = retriever.search_sentences(p, k=PART_K)
-        parts.append(Part(p, None, _favour_names(found, asked_names(p, entities), weigh)))
-    for side, others in comparison_sides(own if len(own) >= 2 else names):
-        parts.append(_side(retriever, query, side, others, weigh, entities))
+        parts.append(Part(p, None, _favour_names(found, own_names, weigh)))
+    sides = [
+        _side(retriever, query, side, others, weigh, entities)
+        for side, others in comparison_sides(own if len(own) >= 2 else names)
+    ]
+    # a side's best is measured against the best any side gets on the compared aspect
+    reach = max((p.reach for p in sides if p.reach is not None), default=None)
+    parts += [p if p.reach is None else replace(p, reach=reach) for p in sides]
     found = [*ranked, *(h for p in parts for h in p.ranked)]
     passages = {h.chunk.parent: retriever.passage(h.chunk.parent) for h in found if h.chunk.parent}
     passages = {pid: chunk for pid, chunk in passages.items() if chunk is not None}
@@ -127,22 +136,25 @@ def _side(
         found = retriever.search_sentences(side_query, k=PART_K)
         return Part(side_query, side, _favour_names(found, [side], weigh), tuple(others))
     found = retriever.search_sentences(aspect, k=PART_K, mentions=side.forms)
-    reach = found[0].score if found else None
-    about = [h for h in found if _is_about(side, h, retriever, entities)]
-    return Part(aspect, side, _favour_names(about, [side], weigh)[:PART_K], tuple(others), reach)
+    ranked = _favour_names(
+        [h for h in found if _is_about(side, h, retriever, entities)], [side], weigh
+    )
+    return Part(aspect, side, ranked, tuple(others), ranked[0].score if ranked else 0.0)
 
 
 def _is_about(name: Name, hit: ScoredChunk, retriever: Any, entities: Sequence[Any]) -> bool:
     """The sentence names the side, or its section or passage does, unless the sentence names
     another thing its section is about ("Europe is pursuing..." under "US and EU responses" is
-    about Europe, not the US)."""
+    about Europe, not the US; "South Korea has focused on... markets in Europe" under "South
+    Korea" is about South Korea, not Europe)."""
     text = hit.chunk.text
-    if mentioned(name, text):
-        return True
-    others = section_names(hit.chunk.anchor, entities) - {name.name}
-    if any(n.name in others for n in asked_names(text, entities)):
-        return False
-    if mentioned(name, section_label(hit.chunk.anchor)):
+    section = section_names(hit.chunk.anchor, entities)
+    named_here = mentioned(name, text)
+    if any(n.name in section - {name.name} for n in asked_names(text, entities)) and not (
+        named_here and name.name in section
+    ):
+        return False  # "South Korea has focused on... markets in Europe" is about South Korea
+    if named_here or mentioned(name, section_label(hit.chunk.anchor)):
         return True
     passage = retriever.passage(hit.chunk.parent) if hit.chunk.parent else None
     return passage is not None and mentioned(name, passage.text)

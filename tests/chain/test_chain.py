@@ -277,3 +277,20 @@ def test_a_sentence_naming_another_place_of_a_shared_section_is_not_a_side(chain
     assert "joint ventures" in answer.text
     assert "Inflation Reduction Act" in answer.text
     assert "Europe is pursuing" not in answer.text
+
+
+def test_a_sentence_comparing_the_sides_outright_answers_for_both(chain, corpus_sentences):
+    answer = chain.answer(
+        "How does the battery output of South Korea and Japan compare with China's?"
+    )
+    assert_grounded(answer, corpus_sentences)
+    assert "their output is smaller in comparison" in answer.text
+
+
+def test_each_side_is_answered_when_the_compared_aspect_is_a_few_weak_words(
+    chain, corpus_sentences
+):
+    answer = chain.answer("US vs Europe: how is each one responding to Asia's lead?")
+    assert_grounded(answer, corpus_sentences)
+    assert "Inflation Reduction Act" in answer.text
+    assert "European Battery Alliance" in answer.text

@@ -132,3 +132,13 @@ def test_a_close_word_counts_as_met():
         "firms partner with carmakers", ["joint ventures with automakers"], [], close
     )
     assert met > 0
+
+
+def test_an_agent_noun_meets_its_verb():
+    # "how many people work at IMIP?" is answered by "...employs more than 80,000 workers"
+    q = "How many people work at IMIP?"
+    imip = Name("IMIP", "name", ("IMIP",))
+    chosen = [hit("IMIP alone employs more than 80,000 workers and runs its own ports.", 0.8)]
+    assert not decide.after_selection(q, read_intent(q), chosen, [imip], no_paraphrase).final
+    assert decide.topic_met("who invest", ["investors arrived"], [], no_paraphrase) == 1.0
+    assert decide.topic_met("who bank", ["bankruptcy arrived"], [], no_paraphrase) == 0.0
