@@ -19,7 +19,7 @@ from bot.compose import Draft, choose, summarise
 from bot.decide import Verdict
 from bot.errors import BackendUnavailable
 from bot.evidence import Evidence, gather
-from bot.guard import GuardedAnswer, guard
+from bot.guard import GuardedAnswer, complete, guard
 from bot.intent import Intent, read_intent
 from bot.question import QuestionProfile, clean_question, profile, strip_injection
 from bot.records import Answer, Citation, Retrieved, Turn
@@ -31,7 +31,7 @@ from index.chunking import section_label
 from index.records import Chunk
 
 log = logging.getLogger(__name__)
-# Sentences the model reads in LLM mode: the extractive answer's few and the next best.
+# The most sentences the model reads in LLM mode (those chosen as answering number fewer).
 LLM_SENTENCES = 8
 # Words that ask for a summary and its format rather than name its topic.
 SUMMARY_FRAME = frozenset(
@@ -244,14 +244,13 @@ class AnswerChain:
     def _llm(
         self, query: Query, evidence: Evidence, draft: Draft, history: Sequence[Turn]
     ) -> Written | None:
-        """The model writes from the best sentences, each numbered on its own (the extractive
-        choice first); the guard keeps what the cited sentence holds. Sentences, not their
-        paragraphs: a short prompt is a fast one, and each citation then points at the exact
-        sentence that supports it."""
+        """The model writes from the sentences chosen as answering, each numbered on its own;
+        the guard keeps what the cited sentence holds. Only those sentences: given more, a
+        small model tends to pick one off to the side and stop. `complete` then restores what
+        the model cut (see bot.guard)."""
         from bot.llm import NOT_IN_CORPUS, Context, GeneratorError, drop_own_framing
 
-        units = [h.chunk for h in draft.chosen]
-        units += [h.chunk for h in evidence.pool if h.chunk not in units]
+        units = [h.chunk for h in draft.chosen] or [h.chunk for h in evidence.pool[:1]]
         passages = {n: unit for n, unit in enumerate(units[:LLM_SENTENCES], start=1)}
         contexts = [
             Context(n, u.text, f"{u.title} — {section_label(u.anchor)}")
@@ -264,13 +263,19 @@ class AnswerChain:
         if normalize(text).startswith(normalize(NOT_IN_CORPUS)):
             return Written("", {}, "extractive", (messages.LLM_DECLINED,))
         text = drop_own_framing(text)
-        guarded = guard(text, {n: u.text for n, u in passages.items()}, self.embedder.best)
+        sentences = {n: u.text for n, u in passages.items()}
+        guarded = guard(text, sentences, self.embedder.best)
         if guarded.empty:
             return Written("", {}, "extractive", (messages.LLM_UNSUPPORTED,))
+        completed = complete(guarded, sentences)
+        if completed != guarded.text:
+            # the model's dropped sentences stay on record beside the completed answer's
+            dropped = tuple(s for s in guarded.support if not s.supported)
+            final = guard(completed, sentences, self.embedder.best)
+            guarded = GuardedAnswer(final.text, (*dropped, *final.support), final.cited)
         # a citation points at the passage that holds its sentence, quoting that sentence
         held = {n: self._passage_of(u, evidence) for n, u in passages.items()}
-        quotes = {n: u.text for n, u in passages.items()}
-        return Written(guarded.text, held, "llm", (), guarded, quotes=quotes)
+        return Written(guarded.text, held, "llm", (), guarded, quotes=sentences)
 
     def _build(
         self,

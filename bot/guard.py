@@ -32,6 +32,9 @@ Similarity = Callable[[str, Sequence[str]], float]
 MIN_OVERLAP = 1.0  # share of a sentence's content words found in its cited text
 MIN_SIMILAR_OVERLAP = 0.8  # a lower overlap passes only with a close embedding match...
 MIN_SIMILARITY = 0.85  # ...to one of the cited sentences
+# A written sentence stands for the sentences it cites when it keeps at least this share of
+# their content words; a shorter one has cut something the question may need.
+KEPT_SHARE = 0.8
 
 _MARKERS_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|cannot)\b|n't\b", re.IGNORECASE)
@@ -139,6 +142,43 @@ def guard(
             kept.append(f"{body}{markers}")
         used.extend(n for n in valid if n not in used)
     return GuardedAnswer(" ".join(kept), tuple(supports), tuple(used))
+
+
+def complete(guarded: GuardedAnswer, sentences: Mapping[int, str]) -> str:
+    """The written answer with what it cut restored: a sentence that keeps less than
+    KEPT_SHARE of the content words of a sentence it cites gives way to that sentence,
+    verbatim; a given sentence it never cites follows it. The writer chooses the order and
+    may add sentences of its own; it cannot drop a part of the evidence that answers."""
+    out: list[str] = []
+    given: set[int] = set()
+    for support in guarded.support:
+        if not support.supported:
+            continue
+        cut = [n for n in support.cited if _kept(support.sentence, sentences[n]) < KEPT_SHARE]
+        if not cut:
+            out.append(_verbatim(support.sentence, *support.cited))
+            given.update(support.cited)
+        for n in cut:
+            if n not in given:
+                out.append(_verbatim(sentences[n], n))
+                given.add(n)
+    out += [_verbatim(text, n) for n, text in sentences.items() if n not in given]
+    return " ".join(out)
+
+
+def _kept(sentence: str, source: str) -> float:
+    wanted = set(content_terms(source))
+    if not wanted:
+        return 1.0
+    return len(wanted & set(content_terms(strip_citations(sentence)))) / len(wanted)
+
+
+def _verbatim(sentence: str, *cited: int) -> str:
+    """The sentence with its citation markers before its full stop."""
+    sentence, markers = sentence.strip(), "".join(f" [{n}]" for n in cited)
+    if sentence and sentence[-1] in ".!?":
+        return f"{sentence[:-1]}{markers}{sentence[-1]}"
+    return f"{sentence}{markers}"
 
 
 def has_citation(text: str) -> bool:

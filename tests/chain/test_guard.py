@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.guard import guard, has_citation, missing_terms, sentence_support
+from bot.guard import complete, guard, has_citation, missing_terms, sentence_support
 
 FACILITIES = (
     "China alone operates over 70% of the world’s battery manufacturing facilities, with massive "
@@ -177,3 +177,30 @@ def test_a_sentence_with_a_content_word_its_citation_lacks_is_dropped():
     )
     result = guard("The European Battery Alliance was founded [1].", {1: cited})
     assert result.empty, "the corpus says the Alliance is aiming, not that it was founded"
+
+
+GIVEN = {
+    1: "Chinese firms such as CATL, BYD, and SVOLT have expanded rapidly, leveraging domestic "
+    "supply chains for raw materials like lithium, cobalt, and nickel.",
+    2: "China has secured lithium supplies through investments in Australia, South America, "
+    "and Africa, while South Korea and Japan have pursued long-term contracts.",
+}
+
+
+def test_completion_restores_a_cut_sentence_and_adds_an_uncited_one():
+    written = guard("CATL, BYD, and SVOLT [1].", GIVEN)
+    assert written.text == "CATL, BYD, and SVOLT [1]."  # supported, but cut to its names
+    completed = complete(written, GIVEN)
+    assert completed == f"{GIVEN[1][:-1]} [1]. {GIVEN[2][:-1]} [2]."
+    assert guard(completed, GIVEN).cited == (1, 2)
+
+
+def test_completion_keeps_the_writers_order_and_full_sentences():
+    text = (
+        "China has secured lithium supplies through investments in Australia, South America, "
+        "and Africa, while South Korea and Japan have pursued long-term contracts [2]. "
+        "Chinese firms such as CATL, BYD and SVOLT expanded rapidly, leveraging domestic supply "
+        "chains for raw materials like lithium, cobalt and nickel [1]."
+    )
+    written = guard(text, GIVEN)
+    assert complete(written, GIVEN) == written.text
