@@ -66,7 +66,7 @@ def run() -> dict:
     try:
         started = time.perf_counter()
         try:
-            _wait_ready(port, server)
+            wait_ready(port, server)
         except RuntimeError as exc:
             print(f"bench_llm failed: {exc}")
             return {"error": str(exc)}
@@ -138,7 +138,7 @@ def _percentile(values: list[float], pct: int) -> float:
     return ordered[index]
 
 
-def _wait_ready(port: int, server: subprocess.Popen) -> None:
+def wait_ready(port: int, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
