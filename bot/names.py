@@ -64,8 +64,15 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
             for f in (e.name, *e.aliases)
         ):
             continue  # a form of a gazetteer entity already listed
-        names.append(Name(span, "name", (span,)))
+        names.append(Name(span, "name", _forms(span)))
     return tuple(names)
+
+
+def _forms(span: str) -> tuple[str, ...]:
+    """A name as written, and an acronym's singular: "EVs" is mentioned by "EV subsidies"."""
+    if re.fullmatch(r"[A-Z]{2,}s", span):
+        return (span, span[:-1])
+    return (span,)
 
 
 def mentioned(name: Name, text: str) -> bool:

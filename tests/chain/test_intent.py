@@ -126,6 +126,13 @@ def test_a_name_is_mentioned_under_any_of_its_forms(entities):
     assert not mentioned(tsingshan, "Tsingshanese")
 
 
+def test_an_acronyms_plural_is_mentioned_by_its_singular(entities):
+    evs = asked_names("How much does the US subsidize EVs?", entities)[-1]
+    assert evs.name == "EVs"
+    assert mentioned(evs, "The IRA mandates local sourcing for EV subsidies.")
+    assert not mentioned(evs, "Electric cars get subsidies.")
+
+
 def test_a_name_ending_a_longer_name_is_another_thing(entities):
     us = asked_names("What has the US done?", entities)[0]
     assert "America" in us.forms
