@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -83,9 +84,14 @@ def sweep(rows: list[dict]) -> dict:
         floors.append(
             {"floor": floor, "answerable_refused": refused, "unanswerable_caught": caught}
         )
-    # the highest floor that refuses no more answerable questions than the lowest one does
+    # of the floors that refuse the fewest answerable questions and, among those, catch the
+    # most others, the middle one: the widest margin on both sides. The highest such floor
+    # sits on the lowest answerable case, and a question nobody wrote falls either side of it.
     fewest = min(f["answerable_refused"] for f in floors)
-    floor = max(f["floor"] for f in floors if f["answerable_refused"] == fewest)
+    safe = [f for f in floors if f["answerable_refused"] == fewest]
+    most = max(f["unanswerable_caught"] for f in safe)
+    best = [f["floor"] for f in safe if f["unanswerable_caught"] == most]
+    floor = round(statistics.median(best), 3)
     gaps = {}
     for label, many in (("one", False), ("many", True)):
         needs = [r["gap_needed"] for r in answerable if r["many"] == many]

@@ -294,3 +294,10 @@ def test_each_side_is_answered_when_the_compared_aspect_is_a_few_weak_words(
     assert_grounded(answer, corpus_sentences)
     assert "Inflation Reduction Act" in answer.text
     assert "European Battery Alliance" in answer.text
+
+
+def test_a_short_casual_question_on_a_corpus_word_is_answered(chain, corpus_sentences):
+    # its best sentence sits just under the old floor of 0.2
+    answer = chain.answer("what's the deal with stockpiles?")
+    assert_grounded(answer, corpus_sentences)
+    assert "strategic stockpiles" in answer.text

@@ -15,10 +15,11 @@ def row(answerable: bool, best: float, gap: float | None = 0.0, many: bool = Fal
     }
 
 
-def test_the_floor_is_the_highest_that_refuses_no_more_answerable_questions():
+def test_the_floor_is_the_middle_of_those_refusing_fewest_answerable_and_catching_most():
     rows = [row(True, 0.32), row(True, 0.6), row(False, 0.04), row(False, 0.18)]
     result = sweep(rows)["relevance_floor"]
-    assert result["chosen"] == 0.3
+    # 0.2, 0.25 and 0.3 refuse no answerable question and catch both others: the middle one
+    assert result["chosen"] == 0.25
     at_020 = next(f for f in result["table"] if f["floor"] == 0.2)
     assert at_020 == {"floor": 0.2, "answerable_refused": 0, "unanswerable_caught": 2}
 
