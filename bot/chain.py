@@ -325,7 +325,8 @@ class AnswerChain:
 
     def _stop(self, query: Query, verdict: Verdict, evidence: Evidence | None) -> Answer:
         retrieved = self._retrieved(evidence, {}) if evidence else ()
-        base = self._base(query, evidence, retrieved, (), self.config.generator)
+        # the reply is ours, written before any model was asked
+        base = self._base(query, evidence, retrieved, (), "extractive")
         checks = (verdict.reason,) if verdict.reason else ()
         # small talk is answered in kind: nothing was refused, so there is no reason to give
         talk = verdict.check is not None and verdict.check.name == "small_talk"

@@ -229,3 +229,10 @@ def test_follow_up_history_reaches_the_model(llm_chain, model):
     assert "South Korea" in answer.rewritten_query
     prompt = fake.last_messages()[-1]["content"]
     assert "<history>" in prompt and "Samsung SDI" in prompt
+
+
+def test_a_refusal_before_writing_says_no_model_wrote_it(llm_chain, model):
+    fake = model(lambda m: "Anything [1].")
+    answer = llm_chain.answer("What's the capital of France?")
+    assert answer.abstained and answer.generator == "extractive"
+    assert not fake.requests, "the model is not asked about what the corpus does not cover"
