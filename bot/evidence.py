@@ -108,9 +108,10 @@ def gather(
         p = search_text(p, own_names)
         found = retriever.search_sentences(p, k=PART_K)
         parts.append(Part(p, None, _favour_names(found, own_names, weigh)))
+    compared = subject if intent.wants_comparison or coordinated(asked or query, subject) else ()
     sides = [
         _side(retriever, query, side, others, weigh, entities)
-        for side, others in comparison_sides(own if len(own) >= 2 else names)
+        for side, others in comparison_sides(compared)
     ]
     # a side's best is measured against the best any side gets on the compared aspect
     reach = max((p.reach for p in sides if p.reach is not None), default=None)
@@ -229,7 +230,8 @@ def _elsewhere(hits: Sequence[ScoredChunk], names: Sequence[Name], entities) -> 
     out = set()
     for hit in hits:
         here = section_places(hit.chunk.anchor, entities)
-        if here and not here & places:
+        named = {n.name for n in asked_names(hit.chunk.text, entities) if n.kind == "place"}
+        if (here and not here & places) or (named and not named & places and not here & places):
             out.add(hit.chunk.id)
     return frozenset(out)
 
@@ -271,6 +273,33 @@ def comparison_sides(names: Sequence[Name]) -> list[tuple[Name, list[Name]]]:
     if len(sides) < 2:
         return []
     return [(side, [o for o in sides if o != side]) for side in sides[:4]]
+
+
+def coordinated(text: str, names: Sequence[Name]) -> bool:
+    """True when two of the names are joined as equals ("Korea's and Japan's", "the US, Europe
+    or Japan"): the question asks the same of each. "How is the US responding to Asia's lead?"
+    names two places, one acting on the other, and compares nothing."""
+    spans = []
+    for name in names:
+        forms = sorted(name.forms, key=len, reverse=True)
+        pattern = r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b"
+        match = re.search(pattern, text, flags=re.IGNORECASE)
+        if match:
+            spans.append((match.start(), match.end()))
+    spans.sort()
+    return any(
+        _JOINED.fullmatch(text[end:start])
+        for (_, end), (start, _) in zip(spans, spans[1:], strict=False)
+    )
+
+
+# what may stand between two coordinated names: a comma or slash ("the US, Europe", "US/EU"),
+# or a conjunction after at most two words of the first ("South Korean firms and the US")
+_JOINED = re.compile(
+    r"(?:'s|’s)?\s*[,/]\s*(?:the\s+)?"
+    r"|(?:'s|’s)?(?:\s+[\w-]+){0,2}?\s*,?\s*(?:and|or|&|vs\.?|versus|nor)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 
 
 def without(query: str, names: Sequence[Name]) -> str:

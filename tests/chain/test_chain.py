@@ -301,3 +301,11 @@ def test_a_short_casual_question_on_a_corpus_word_is_answered(chain, corpus_sent
     answer = chain.answer("what's the deal with stockpiles?")
     assert_grounded(answer, corpus_sentences)
     assert "strategic stockpiles" in answer.text
+
+
+def test_two_places_one_acting_on_the_other_are_not_compared(chain, corpus_sentences):
+    # "the US ... Asia's lead" names two places but asks about one; no side answers for Asia
+    answer = chain.answer("How is the US responding to Asia's lead?")
+    assert_grounded(answer, corpus_sentences)
+    assert "Inflation Reduction Act" in answer.text
+    assert "Raw material sourcing is a cornerstone" not in answer.text

@@ -33,6 +33,16 @@ def test_and_europe_follows_the_subject_of_the_previous_question(chain):
     assert europe.text.split(" [")[0] != us.text.split(" [")[0], "the US answer again"
 
 
+def test_a_follow_up_naming_one_place_after_a_comparison_is_about_that_place(chain):
+    first = "How does government support for batteries differ between South Korea and Japan?"
+    compared = chain.answer(first)
+    us = chain.answer("and the US?", turns((first, compared)))
+    assert us.text.startswith("The United States")
+    # the thread's sides are search context, not sides of a new comparison
+    assert "Government support includes funding" not in us.text
+    assert "These companies benefit" not in us.text
+
+
 def test_a_refusal_never_feeds_the_next_question(chain):
     refused_q = "What was CATL's revenue in 2023?"
     refused = chain.answer(refused_q)

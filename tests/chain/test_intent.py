@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.evidence import coordinated
 from bot.intent import DATE, END, QUANTITY, START, read_intent
 from bot.names import asked_names, mentioned
 
@@ -124,6 +125,20 @@ def test_a_name_is_mentioned_under_any_of_its_forms(entities):
     tsingshan = asked_names("What is Tsingshan?", entities)[0]
     assert mentioned(tsingshan, "Tsingshan runs smelters.")
     assert not mentioned(tsingshan, "Tsingshanese")
+
+
+@pytest.mark.parametrize(
+    ("question", "joined"),
+    [
+        ("What part do car companies play in Korea's and Japan's battery plans?", True),
+        ("How are South Korean firms and the United States each trying?", True),
+        ("what hurdles are the US/EU efforts running into?", True),
+        ("How is the US responding to Asia's lead?", False),
+        ("Does Korea depend on China for raw materials?", False),
+    ],
+)
+def test_names_joined_as_equals_are_compared(entities, question, joined):
+    assert coordinated(question, asked_names(question, entities)) is joined
 
 
 def test_an_acronyms_plural_is_mentioned_by_its_singular(entities):
