@@ -57,12 +57,7 @@ def run() -> dict:
 
     paragraphs = dict(_ANCHOR.findall(DOCUMENT.read_text(encoding="utf-8")))
     port = free_port()
-    server = subprocess.Popen(
-        ["bash", str(SERVE_SCRIPT)],
-        env={**os.environ, "LLM_PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_server(port)
     try:
         started = time.perf_counter()
         try:
@@ -136,6 +131,16 @@ def _percentile(values: list[float], pct: int) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
     return ordered[index]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    """The local model behind llama.cpp's OpenAI-compatible server on 127.0.0.1:port."""
+    return subprocess.Popen(
+        ["bash", str(SERVE_SCRIPT)],
+        env={**os.environ, "LLM_PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_ready(port: int, server: subprocess.Popen) -> None:

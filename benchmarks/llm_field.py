@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.bench_llm import SERVE_SCRIPT, wait_ready
+from benchmarks.bench_llm import SERVE_SCRIPT, start_server, wait_ready
 from benchmarks.distractors import build, cli_env, eval_figures, field_dataset, write_corpus
 from bot.settings import REPO_ROOT
 from tests.servers import free_port, stop_process
@@ -55,12 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
     port = free_port()
-    server = subprocess.Popen(
-        ["bash", str(SERVE_SCRIPT)],
-        env={**os.environ, "LLM_PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_server(port)
     try:
         wait_ready(port, server)
         with tempfile.TemporaryDirectory(prefix="bench-llm-field-") as tmp:

@@ -19,7 +19,7 @@ from bot.compose import Draft, choose, summarise
 from bot.decide import Verdict
 from bot.errors import BackendUnavailable
 from bot.evidence import Evidence, gather
-from bot.guard import GuardedAnswer, complete, guard
+from bot.guard import GuardedAnswer, cite, complete, guard
 from bot.intent import Intent, read_intent
 from bot.question import QuestionProfile, clean_question, profile, strip_injection
 from bot.records import Answer, Citation, Retrieved, Turn
@@ -236,7 +236,7 @@ class AnswerChain:
             passage = self._passage_of(unit, evidence)
             n = numbers.setdefault(passage.id, len(numbers) + 1)
             passages[n] = passage
-            lines.append(_cite(unit.text, n))
+            lines.append(cite(unit.text, n))
         joiner = "\n" if draft.bullets else " "
         body = joiner.join(f"• {line}" if draft.bullets else line for line in lines)
         return Written(body, passages, "extractive", prefix=prefix)
@@ -388,13 +388,6 @@ def _guard_lines(text: str, contexts: dict[int, str], similarity) -> GuardedAnsw
     if not any(line.startswith("• ") for line in kept):
         return GuardedAnswer("", tuple(support), ())
     return GuardedAnswer("\n".join(kept), tuple(support), tuple(cited))
-
-
-def _cite(sentence: str, n: int) -> str:
-    sentence = sentence.strip()
-    if sentence and sentence[-1] in ".!?":
-        return f"{sentence[:-1]} [{n}]{sentence[-1]}"
-    return f"{sentence} [{n}]"
 
 
 def _citation(n: int, passage: Chunk, guarded: GuardedAnswer, given: str = "") -> Citation:

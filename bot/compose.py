@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.evidence import Evidence, Part
+from bot.evidence import Evidence, Part, named_by
 from bot.intent import Intent
 from bot.names import mentioned
 from index.chunking import section_label
@@ -104,11 +104,7 @@ def _side_picks(part: Part, evidence: Evidence) -> list:
     maintain..., but their output is smaller"), then those about it alone that come within GAP
     of that, up to SIDE_SENTENCES. A side the corpus says little about alone is answered by
     the shared sentence rather than padded with its other sentences."""
-    named = [
-        h
-        for h in part.ranked
-        if mentioned(part.side, h.chunk.text) or mentioned(part.side, section_label(h.chunk.anchor))
-    ]
+    named = [h for h in part.ranked if named_by(part.side, h)]
     if not named:
         about = [h for h in part.ranked if mentioned(part.side, _context(h, evidence))]
         return about[:1]

@@ -143,6 +143,11 @@ def _side(
     return Part(aspect, side, ranked, tuple(others), ranked[0].score if ranked else 0.0)
 
 
+def named_by(name: Name, hit: ScoredChunk) -> bool:
+    """The sentence or its section names the thing."""
+    return mentioned(name, hit.chunk.text) or mentioned(name, section_label(hit.chunk.anchor))
+
+
 def _is_about(name: Name, hit: ScoredChunk, retriever: Any, entities: Sequence[Any]) -> bool:
     """The sentence names the side, or its section or passage does, unless the sentence names
     another thing its section is about ("Europe is pursuing..." under "US and EU responses" is
@@ -155,7 +160,7 @@ def _is_about(name: Name, hit: ScoredChunk, retriever: Any, entities: Sequence[A
         named_here and name.name in section
     ):
         return False  # "South Korea has focused on... markets in Europe" is about South Korea
-    if named_here or mentioned(name, section_label(hit.chunk.anchor)):
+    if named_here or named_by(name, hit):
         return True
     passage = retriever.passage(hit.chunk.parent) if hit.chunk.parent else None
     return passage is not None and mentioned(name, passage.text)
@@ -279,14 +284,8 @@ def coordinated(text: str, names: Sequence[Name]) -> bool:
     """True when two of the names are joined as equals ("Korea's and Japan's", "the US, Europe
     or Japan"): the question asks the same of each. "How is the US responding to Asia's lead?"
     names two places, one acting on the other, and compares nothing."""
-    spans = []
-    for name in names:
-        forms = sorted(name.forms, key=len, reverse=True)
-        pattern = r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b"
-        match = re.search(pattern, text, flags=re.IGNORECASE)
-        if match:
-            spans.append((match.start(), match.end()))
-    spans.sort()
+    found = (re.search(_name_pattern(name), text, flags=re.IGNORECASE) for name in names)
+    spans = sorted((m.start(), m.end()) for m in found if m)
     return any(
         _JOINED.fullmatch(text[end:start])
         for (_, end), (start, _) in zip(spans, spans[1:], strict=False)
@@ -305,7 +304,11 @@ _JOINED = re.compile(
 def without(query: str, names: Sequence[Name]) -> str:
     """The query with the given names taken out (one side of a comparison)."""
     for name in names:
-        forms = sorted(name.forms, key=len, reverse=True)
-        pattern = r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")(?:'s|’s)?\b"
-        query = re.sub(pattern, " ", query, flags=re.IGNORECASE)
+        query = re.sub(_name_pattern(name, r"(?:'s|’s)?"), " ", query, flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", query).strip()
+
+
+def _name_pattern(name: Name, suffix: str = "") -> str:
+    """Any form of the name as whole words, the longest first."""
+    forms = sorted(name.forms, key=len, reverse=True)
+    return r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")" + suffix + r"\b"

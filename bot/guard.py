@@ -134,12 +134,7 @@ def guard(
         supports.append(support)
         if not support.supported:
             continue
-        markers = "".join(f" [{n}]" for n in valid)
-        body = strip_citations(sentence)
-        if body and body[-1] in ".!?":
-            kept.append(f"{body[:-1]}{markers}{body[-1]}")
-        else:
-            kept.append(f"{body}{markers}")
+        kept.append(cite(strip_citations(sentence), *valid))
         used.extend(n for n in valid if n not in used)
     return GuardedAnswer(" ".join(kept), tuple(supports), tuple(used))
 
@@ -156,13 +151,13 @@ def complete(guarded: GuardedAnswer, sentences: Mapping[int, str]) -> str:
             continue
         cut = [n for n in support.cited if _kept(support.sentence, sentences[n]) < KEPT_SHARE]
         if not cut:
-            out.append(_verbatim(support.sentence, *support.cited))
+            out.append(cite(support.sentence, *support.cited))
             given.update(support.cited)
         for n in cut:
             if n not in given:
-                out.append(_verbatim(sentences[n], n))
+                out.append(cite(sentences[n], n))
                 given.add(n)
-    out += [_verbatim(text, n) for n, text in sentences.items() if n not in given]
+    out += [cite(text, n) for n, text in sentences.items() if n not in given]
     return " ".join(out)
 
 
@@ -173,7 +168,7 @@ def _kept(sentence: str, source: str) -> float:
     return len(wanted & set(content_terms(strip_citations(sentence)))) / len(wanted)
 
 
-def _verbatim(sentence: str, *cited: int) -> str:
+def cite(sentence: str, *cited: int) -> str:
     """The sentence with its citation markers before its full stop."""
     sentence, markers = sentence.strip(), "".join(f" [{n}]" for n in cited)
     if sentence and sentence[-1] in ".!?":
