@@ -24,9 +24,16 @@ from index.records import ScoredChunk
 # 73%; 0.16: 93%, at the cost of longer answers, capped at MAX_SENTENCES anyway). GAP_MANY has
 # too few such cases there (3) to move it; on the field set 0.12 reaches 86%.
 GAP, GAP_MANY = 0.1, 0.12
-# A part's or side's best sentence joins the answer when it scores at least this share of
-# the whole question's best sentence.
+# A side's best sentence joins the answer when it scores at least this share of the best any
+# side gets on the compared aspect.
 PART_RATIO = 0.7
+# A sub-question's best sentence joins when it scores at least this share of the whole
+# question's best. That best is often the other part's exact keyword match ("Made in China
+# 2025"), so a plain part ("which chinese firms does the doc name") scores well below it. On
+# field, grounding and generated-dev every part whose best sentence answers it reaches 0.62 or
+# more, and the one part below that (a fragment, "In the closing section") reaches 0.09: the
+# bar sits in the middle of that range.
+SUBPART_RATIO = 0.35
 MAX_SENTENCES, MAX_MANY = 3, 5
 SIDE_SENTENCES = 2  # at most this many sentences per side of a comparison, each within GAP
 SUMMARY_SECTIONS = 8
@@ -54,7 +61,11 @@ def choose(evidence: Evidence, intent: Intent) -> Draft:
     for part in evidence.parts:
         picks = _side_picks(part, evidence) if part.side is not None else part.ranked[:1]
         # the side's best must answer the aspect; its followers come within GAP of that
-        if picks and picks[0].score >= (part.reach or best.score) * PART_RATIO:
+        if part.side is not None:
+            bar = (part.reach or best.score) * PART_RATIO
+        else:
+            bar = best.score * SUBPART_RATIO
+        if picks and picks[0].score >= bar:
             _add(chosen, picks[0])
             further += picks[1:]
     for hit in further:

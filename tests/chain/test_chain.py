@@ -309,3 +309,29 @@ def test_two_places_one_acting_on_the_other_are_not_compared(chain, corpus_sente
     assert_grounded(answer, corpus_sentences)
     assert "Inflation Reduction Act" in answer.text
     assert "Raw material sourcing is a cornerstone" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, both",
+    [
+        (
+            "two things: what does made in china 2025 do for batteries, and which chinese "
+            "firms does the doc name?",
+            ("strategic industry", "CATL"),
+        ),
+        (
+            "how are korean firms getting around trade barriers, and what barriers is the US "
+            "putting up itself?",
+            ("joint ventures", "tariffs"),
+        ),
+    ],
+)
+def test_each_part_is_answered_when_the_other_matches_word_for_word(
+    chain, corpus_sentences, question, both
+):
+    """One part's exact keyword match scores far above a plainly worded part; the plain part
+    still gets its own best sentence."""
+    answer = chain.answer(question)
+    assert_grounded(answer, corpus_sentences)
+    for key in both:
+        assert key in quotes(answer), answer.text
