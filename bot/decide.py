@@ -137,8 +137,10 @@ def after_selection(
     """Does the answer carry what the question asks for (a date, a figure), and is the
     premise of a why/now-that question stated by the corpus?"""
     texts = [h.chunk.text for h in chosen]
-    # a sentence is about a name when it, its section or its document's title names it
-    about = [h.chunk.text for h in chosen if all(mentioned(n, _about_text(h)) for n in names)]
+    # a sentence is about a name when it, its section or its document's title names it; a
+    # comparison's sentences may each be about one side
+    each = any if intent.wants_comparison else all
+    about = [h.chunk.text for h in chosen if each(mentioned(n, _about_text(h)) for n in names)]
     dated = [t for t in about if _YEAR.search(t)]
     if intent.asks_for == PERSON and not any(_person_named(t, names, is_entity) for t in texts):
         return Verdict(
@@ -164,6 +166,11 @@ def after_selection(
     # a figure answers when it is about the asked things (a year dates a thing; it is not a
     # count, an amount or a rate of it)
     figures = [t for t in about if any(not _YEAR.fullmatch(n) for n in numbers_in(t))]
+    if intent.counts and _FRAME & set(content_terms(query)):
+        # "how many giants does the doc name?" counts what the source lists, and "giants like
+        # A, B, and C" lists them; "how many companies are active in Japan?" counts the world,
+        # of which "companies like A and B" are examples
+        figures += [t for t in about if t not in figures and lists_counted(t, measured)]
     if intent.asks_for == QUANTITY and (
         not figures or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET
     ):
@@ -195,6 +202,28 @@ def after_selection(
             return Verdict(premise_rejected=True, check=check)
         return Verdict.proceed(check)
     return Verdict.proceed()
+
+
+# What introduces the members of a class: "giants like A, B, and C", "hurdles, including A, B,
+# and C", "companies such as A and B".
+_INTRODUCES = re.compile(r",?\s+(?:like|such as|including|namely)\s+|\s*:\s+", re.IGNORECASE)
+_LAST_ITEM = re.compile(r"\s(?:and|or)\s")
+
+
+def lists_counted(text: str, measured: str) -> bool:
+    """The sentence lists members of the counted class (the last word of what is measured,
+    "korean battery giants" -> giants): the class word, then "like/such as/including", then
+    items up to an "and" or "or" within one clause."""
+    terms = content_terms(measured)
+    if not terms:
+        return False
+    for word in re.finditer(r"[A-Za-z][\w’'-]*", text):
+        if stem(word.group(0).lower()) != terms[-1]:
+            continue
+        opener = _INTRODUCES.match(text, word.end())
+        if opener and _LAST_ITEM.search(re.split(r"[.;]", text[opener.end() :])[0]):
+            return True
+    return False
 
 
 def _about_text(hit: ScoredChunk) -> str:

@@ -94,6 +94,7 @@ _DOCUMENT_START = re.compile(
 )
 END, START = "end", "start"
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s*){1,4})", re.I)
+_HOW_MANY_THINGS = re.compile(r"\bhow many\b", re.IGNORECASE)
 _QUANTITY_NOUN = re.compile(
     r"(?P<pre>(?:[\w'’-]+\s+){0,2})\b(?P<unit>share|percentage|percent|proportion|fraction|rate|"
     r"amount|revenue|sales|price|valuation|figure|number|volume|tonnage|gwh|twh)s?\b"
@@ -125,6 +126,7 @@ class Intent:
     measured: str = ""  # what a quantity question measures ("people" in "how many people")
     unit: str = ""  # the quantity it asks for ("revenue", "share"), when it names one
     exact: bool = False  # a count or percentage: only a figure answers it
+    counts: bool = False  # "how many X": a listing of the Xs answers it as well as a figure
     defines: str = ""  # the term a "what is X?" question asks about
 
     @property
@@ -191,6 +193,7 @@ def read_intent(question: str) -> Intent:
         measured=_measured(text) if asks_for == QUANTITY else "",
         unit=_unit(text) if asks_for == QUANTITY else "",
         exact=asks_for == QUANTITY and bool(_EXACT.search(text)),
+        counts=asks_for == QUANTITY and bool(_HOW_MANY_THINGS.search(text)),
         defines=_defined(text),
         section=END
         if _DOCUMENT_END.search(text)

@@ -335,3 +335,11 @@ def test_each_part_is_answered_when_the_other_matches_word_for_word(
     assert_grounded(answer, corpus_sentences)
     for key in both:
         assert key in quotes(answer), answer.text
+
+
+def test_a_count_of_what_the_document_names_is_answered_by_its_listing(chain, corpus_sentences):
+    answer = chain.answer("how many korean battery 'giants' does the doc name, and who r they?")
+    assert_grounded(answer, corpus_sentences)
+    for company in ("LG Energy Solution", "Samsung SDI", "SK Innovation"):
+        assert company in quotes(answer)
+    assert "no figure" not in answer.text

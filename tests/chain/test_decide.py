@@ -109,6 +109,37 @@ def test_a_year_is_not_the_rate_a_question_asks_for():
     assert not decide.after_selection(q, read_intent(q), rated, [CHINA], no_paraphrase).final
 
 
+KOREA = Name("South Korea", "place", ("South Korea", "Korean"))
+GIANTS = "South Korea's industry is led by giants like LG Energy Solution, Samsung SDI, and SK On."
+
+
+def test_a_listing_counts_the_things_a_question_asks_the_source_to_count():
+    q = "how many korean battery giants does the doc name?"
+    listed = [hit(GIANTS, 0.8)]
+    assert not decide.after_selection(q, read_intent(q), listed, [KOREA], no_paraphrase).final
+    # the class word must introduce the items: giants mentioned, but nothing listed after them
+    unlisted = [hit("South Korea's giants lead the industry, and exports are growing.", 0.8)]
+    verdict = decide.after_selection(q, read_intent(q), unlisted, [KOREA], no_paraphrase)
+    assert verdict.final and verdict.lacks == "figure"
+
+
+def test_examples_of_a_class_do_not_count_it_in_the_world():
+    q = "how many battery giants are there in South Korea?"
+    verdict = decide.after_selection(q, read_intent(q), [hit(GIANTS, 0.8)], [KOREA], no_paraphrase)
+    assert verdict.final and verdict.lacks == "figure"
+
+
+def test_lists_counted_reads_the_class_word_then_its_members():
+    assert decide.lists_counted(
+        "Efforts face hurdles, including costs, scaling, and transfers.", "hurdles"
+    )
+    assert decide.lists_counted(
+        "It works through companies like Panasonic and Toyota.", "firms companies"
+    )
+    assert not decide.lists_counted("Companies grew; Panasonic and Toyota led.", "companies")
+    assert not decide.lists_counted("Giants like LG grew. Costs and prices fell.", "giants")
+
+
 def test_a_presupposed_clause_no_sentence_states_is_a_rejected_premise():
     q = "Why did Japan overtake China in production capacity?"
     japan = Name("Japan", "place", ("Japan",))
