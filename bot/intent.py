@@ -70,7 +70,8 @@ _PRESUPPOSING = re.compile(
     r"^(?:why(?!\s+(?:can|could|might|may|would|should|must|will|won't|can't|couldn't|wouldn't|"
     r"shouldn't)\b)|how come|how did|now that|given that|since|seeing as)\b\s*"
     r"(?:(?:did|does|do|is|are|was|"
-    r"were|has|have|had)\s+)?(.+?)(?:,\s*(?:is|are|does|do|will|what|how|why|which)\b.*)?[?.!]*$",
+    r"were|has|have|had)\s+)?([^?!]+?)(?:,\s*(?:is|are|does|do|will|what|how|why|which)\b.*)?"
+    r"(?:[?!].*|\.*)$",
     re.IGNORECASE,
 )
 # Parts of a multi-part question: "X? And Y", "X, and which Y", "X; Y", "X and also Y", and

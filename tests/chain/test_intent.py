@@ -90,6 +90,12 @@ def test_the_alternatives_of_an_either_or_question_are_parts():
             "the EU is self-sufficient in batteries",
         ),
         ("What does Japan focus on?", None),
+        # the clause ends with its question; what follows is another one
+        (
+            "why is everyone cutting the cobalt in cathodes? whats the stated reason",
+            "everyone cutting the cobalt in cathodes",
+        ),
+        ("why did the U.S. impose tariffs?", "the U.S. impose tariffs"),
     ],
 )
 def test_the_clause_a_question_takes_as_given(question, clause):
