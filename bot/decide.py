@@ -119,7 +119,8 @@ def after_retrieval(
         check = Check("named_things", f"not in the retrieved passages: {', '.join(missing)}", False)
         return Verdict.stop(messages.NOT_MENTIONED, check)
     figures = set(numbers_in(seen))
-    unknown = [n for n in numbers_in(query) if not _known_figure(n, figures)]
+    listed = _listing_sizes(seen)
+    unknown = [n for n in numbers_in(query) if not _known_figure(n, figures) and n not in listed]
     if unknown:
         check = Check("figures", f"not in the retrieved passages: {', '.join(unknown)}", False)
         return Verdict.stop(messages.NO_SUCH_FIGURE, check)
@@ -289,6 +290,25 @@ def _person_named(text: str, names: Sequence[Name], is_entity: Callable[[str], b
         if not is_entity(span):
             return True
     return False
+
+
+# "A, B, and C" (three or more items) or "A and B" between two capitalised names.
+_WORD = r"(?!(?:and|or)\b)[\w’'()-]+"
+_ITEM = rf"{_WORD}(?:\s+{_WORD}){{0,5}}"
+_SERIES = re.compile(rf"{_ITEM}(?:,\s+{_ITEM})+,?\s+(?:and|or)\s+{_ITEM}")
+_PAIR = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+and\s+[A-Z]")
+
+
+def _listing_sizes(text: str) -> set[str]:
+    """How many items the text's listings hold: "think there were 3" of three firms named
+    is a count the text gives by listing them, not a figure it lacks. A clause before a
+    series reads like one more item ("These efforts face hurdles, including A, B, and C"), so
+    every tail of three items or more counts."""
+    sizes = set()
+    for match in _SERIES.finditer(text):
+        items = len(re.split(r",\s+|,?\s+(?:and|or)\s+", match.group(0)))
+        sizes |= {str(n) for n in range(3, items + 1)}
+    return sizes | ({"2"} if _PAIR.search(text) else set())
 
 
 def _known_figure(number: str, figures: set[str]) -> bool:

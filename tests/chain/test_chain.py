@@ -343,3 +343,10 @@ def test_a_count_of_what_the_document_names_is_answered_by_its_listing(chain, co
     for company in ("LG Energy Solution", "Samsung SDI", "SK Innovation"):
         assert company in quotes(answer)
     assert "no figure" not in answer.text
+
+
+def test_a_count_the_user_guesses_is_checked_against_the_listing(chain, corpus_sentences):
+    answer = chain.answer("which chinese battery cos get name-dropped? think there were 3")
+    assert_grounded(answer, corpus_sentences)
+    for firm in ("CATL", "BYD", "SVOLT"):
+        assert firm in quotes(answer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import decide, messages
 from bot.evidence import Evidence
 from bot.intent import read_intent
@@ -46,6 +48,30 @@ def test_a_figure_missing_from_the_retrieved_passages_is_refused():
     found = evidence(q, hit("The US imposed tariffs.", 0.6))
     verdict = decide.after_retrieval(q, read_intent(q), found)
     assert verdict.final and verdict.message == messages.NO_SUCH_FIGURE
+
+
+@pytest.mark.parametrize(
+    ("guess", "refused"),
+    [("3", False), ("4", True)],
+)
+def test_a_count_the_passages_give_by_listing_is_a_known_figure(guess, refused):
+    q = f"which chinese battery firms get named? think there were {guess}"
+    firms = hit("Chinese firms such as CATL, BYD, and SVOLT have expanded rapidly.", 0.6)
+    verdict = decide.after_retrieval(q, read_intent(q), evidence(q, firms, names=[CHINA]))
+    assert verdict.final is refused
+
+
+def test_listing_sizes_count_the_items_of_each_series():
+    assert decide._listing_sizes("Firms such as CATL, BYD, and SVOLT grew.") == {"3"}
+    assert decide._listing_sizes("It works with Panasonic and Toyota’s division.") == {"2"}
+    assert decide._listing_sizes("Supply and demand rose.") == set()
+    # a clause before the series may be one more item, or not
+    assert decide._listing_sizes(
+        "Efforts face hurdles, including costs, scaling, and transfers."
+    ) == {
+        "3",
+        "4",
+    }
 
 
 def test_a_known_name_and_figure_go_on():
