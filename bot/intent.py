@@ -45,7 +45,7 @@ _QUANTITY = re.compile(
 )
 _LIST = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?!(?:does|has|was|its|yes)\b)\w*[^\Wsui]s\b|\blist\b|\bname (?:the|some|all|a few)\b"
-    r"|\bbullets?\b|\bthink there (?:were|are) \d\b|\b(?:two|three|four|five|several|main|key)\s+"
+    r"|\bbullets?\b|\b(?:two|three|four|five|several|main|key)\s+"
     r"(?:[\w-]+\s+)?\w+s\b",
     re.IGNORECASE,
 )
