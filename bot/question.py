@@ -1,4 +1,5 @@
-"""Reading a question: what kind of answer it wants, what it is about, what it presupposes."""
+"""Reading a question before it is searched: is it readable, a greeting, thanks, or an
+instruction aimed at the bot? What it asks for is read by bot.intent."""
 
 from __future__ import annotations
 
@@ -19,27 +20,6 @@ THANKS_RE = re.compile(
     r"^((ok(ay)?|great|cool|nice|perfect|awesome|got it|sounds good|makes sense|lol|k)[\s,!.]*)?"
     r"(thanks|thank you|thx|ty|cheers|ok(ay)?|great|cool|nice|perfect|awesome|got it|"
     r"sounds good|makes sense|lol|k)( (so|very) much| a lot| again)?[\s!.?:)👍🙏]*$",
-    re.IGNORECASE,
-)
-_LIST = re.compile(
-    r"\b(which|what|name|list)\b.*\b(companies|firms|countries|nations|materials|players|"
-    r"manufacturers|makers|producers|policies|regions|giants|initiatives|metals|minerals|"
-    r"hurdles|challenges|strategies|measures|examples|ways|reasons|steps)\b|\blist\b|\bname (the|some|all)\b",
-    re.IGNORECASE,
-)
-_NUMERIC = re.compile(
-    r"\bhow (much|many|large|big)\b|\bwhat (share|percentage|proportion|fraction|portion|figure|number)\b"
-    r"|\bpercent|%|\bshare of\b|\bwhat year\b",
-    re.IGNORECASE,
-)
-_COMPARE = re.compile(
-    r"\b(compare|comparison|compared|differ|difference|differences|versus|vs\.?|contrast|"
-    r"unlike|whereas|both|between)\b",
-    re.IGNORECASE,
-)
-# A why/how-come/when-did question presupposes its own clause; that clause must be checked.
-_PRESUPPOSING = re.compile(
-    r"^(?:why|how come|how did|when|since|given that|now that|because)\b\s*(?:did|does|do|is|are|was|were|has|have|had)?\s*(.+?)[?.!]*$",
     re.IGNORECASE,
 )
 _INJECTION = re.compile(
@@ -63,11 +43,7 @@ class QuestionProfile:
     readable: bool
     greeting: bool
     thanks: bool
-    wants_list: bool
-    wants_number: bool
-    wants_comparison: bool
     injection: bool
-    presupposition: str | None
 
 
 def clean_question(raw: str) -> str:
@@ -99,19 +75,10 @@ def strip_injection(text: str) -> str:
 
 def profile(text: str) -> QuestionProfile:
     """Classify a cleaned question."""
-    readable = is_readable(text)
-    presupposition = None
-    match = _PRESUPPOSING.match(text.strip())
-    if match and len(tokens(match.group(1))) >= 3:
-        presupposition = match.group(1)
     return QuestionProfile(
         text=text,
-        readable=readable,
+        readable=is_readable(text),
         greeting=bool(GREETING_RE.match(text.strip())),
         thanks=bool(THANKS_RE.match(text.strip())),
-        wants_list=bool(_LIST.search(text)),
-        wants_number=bool(_NUMERIC.search(text)),
-        wants_comparison=bool(_COMPARE.search(text)),
         injection=bool(_INJECTION.search(text)),
-        presupposition=presupposition,
     )
