@@ -25,6 +25,7 @@ from bot.question import QuestionProfile, clean_question, profile, strip_injecti
 from bot.records import Answer, Citation, Retrieved, Turn
 from bot.rewrite import rewrite
 from bot.similarity import SentenceEmbedder
+from bot.spelling import correct
 from bot.text import content_terms, normalize
 from corpus.entities import Entity, find_entities
 from index.chunking import section_label
@@ -151,6 +152,7 @@ class AnswerChain:
         cleaned = clean_question(question)
         prof = profile(cleaned)
         text = strip_injection(cleaned) if prof.injection else cleaned
+        text = correct(text, self.retriever.knows)
         rewritten = rewrite(text, history, self.entities) if text else text
         # what is asked is read from the user's own words; the rewrite only adds the subject
         intent = read_intent(text) if rewritten != text else read_intent(rewritten)

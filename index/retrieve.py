@@ -151,6 +151,10 @@ class HybridRetriever:
         rows = {row for form in forms for row in self._keyword.containing(form).tolist()}
         return [self.chunks[row] for row in sorted(rows)]
 
+    def knows(self, word: str) -> bool:
+        """True when the indexed sentences hold the word, in any form the stemmer joins."""
+        return self._sentence_keyword.knows(word)
+
     def specificity(self, text: str) -> float:
         """How rare a word or name is among the indexed sentences (BM25Index.specificity)."""
         return self._sentence_keyword.specificity(text)

@@ -350,3 +350,10 @@ def test_a_count_the_user_guesses_is_checked_against_the_listing(chain, corpus_s
     assert_grounded(answer, corpus_sentences)
     for firm in ("CATL", "BYD", "SVOLT"):
         assert firm in quotes(answer)
+
+
+def test_a_typing_slip_is_searched_as_the_word_meant(chain, corpus_sentences):
+    answer = chain.answer("how does japan's producton scale compare to china's?")
+    assert_grounded(answer, corpus_sentences)
+    assert "production" in answer.rewritten_query
+    assert "70%" in quotes(answer) and "scaling production" in quotes(answer)

@@ -1,0 +1,40 @@
+"""Typing slips are put right into corpus words; names, shorthand and real words are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.spelling import correct
+
+CORPUS = {"production", "advantages", "battery", "manufacturing", "tariffs", "challenge", "catl"}
+
+
+def in_corpus(word: str) -> bool:
+    return word in CORPUS
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("how does japan's producton scale compare?", "how does japan's production scale compare?"),
+        ("wat are the biggest advatages of asia", "wat are the biggest advantages of asia"),
+        ("leading firms in battary manufacturin?", "leading firms in battery manufacturing?"),
+        ("what tarifs apply?", "what tariffs apply?"),
+    ],
+)
+def test_a_slip_one_edit_from_a_corpus_word_is_put_right(typed, meant):
+    assert correct(typed, in_corpus) == meant
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In the intro, what is said?",  # "into" is one edit away, but no corpus word
+        "what does Northvolt make?",  # a capitalised name is never changed
+        "how many ppl work there?",  # shorthand too short to tell from other words
+        "what about catl?",  # the corpus knows it
+        "is the challenger catching up?",  # an English word, though one edit from a corpus word
+    ],
+)
+def test_names_shorthand_and_known_words_are_left_as_typed(question):
+    assert correct(question, in_corpus) == question
