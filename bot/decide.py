@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot import messages
 from bot.evidence import Evidence
 from bot.intent import DATE, PERSON, QUANTITY, Intent
-from bot.names import Name, mentioned
+from bot.names import Name, mentioned, spelled_out
 from bot.question import QuestionProfile
 from bot.text import STOPWORDS, content_terms, normalize, numbers_in, stem, tokens
 from index.chunking import section_label
@@ -114,14 +114,19 @@ def after_retrieval(
         value = f"best similarity {best.dense:.2f} < {min_relevance}"
         return Verdict.stop(message, Check("relevance", value, False))
     seen = _evidence_text(evidence)
-    missing = [n.name for n in evidence.names if not mentioned(n, seen)]
+    missing = [
+        n.name for n in evidence.names if not mentioned(n, seen) and not spelled_out(n, seen)
+    ]
     if missing:
         check = Check("named_things", f"not in the retrieved passages: {', '.join(missing)}", False)
         return Verdict.stop(messages.NOT_MENTIONED, check)
     figures = set(numbers_in(seen))
     listed = _listing_sizes(seen)
-    unknown = [n for n in numbers_in(query) if not _known_figure(n, figures) and n not in listed]
-    if unknown:
+    asked = numbers_in(query)
+    unknown = [n for n in asked if not _known_figure(n, figures) and n not in listed]
+    # "is it the 2030 plan or the 2025 one?" offers figures to choose from: one known is enough
+    offered = len(unknown) < len(asked) and re.search(r"\bor\b", query, re.IGNORECASE)
+    if unknown and not offered:
         check = Check("figures", f"not in the retrieved passages: {', '.join(unknown)}", False)
         return Verdict.stop(messages.NO_SUCH_FIGURE, check)
     return Verdict.proceed(Check("relevance", f"best similarity {best.dense:.2f}", True))

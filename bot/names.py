@@ -87,6 +87,22 @@ def mentioned(name: Name, text: str) -> bool:
     return False
 
 
+def spelled_out(name: Name, text: str) -> bool:
+    """True when the name is an acronym whose letters open consecutive words of the text, one
+    letter a word: "JVs" is "joint ventures", "EBA" the "European Battery Alliance", "LiB" a
+    "lithium-ion battery" (the parts of a hyphenated word count as words)."""
+    letters = re.sub(r"(?<=[A-Z])s$", "", name.name)
+    if not re.fullmatch(r"[A-Za-z]+", letters) or not _acronym(letters):
+        return False
+    words = [w for w in re.split(r"[^\w’']+|(?<=\w)-(?=\w)", normalize(text)) if w]
+    target = letters.lower()
+    for i in range(len(words) - len(target) + 1):
+        run = words[i : i + len(target)]
+        if "".join(w[0].lower() for w in run) == target and not any(_common(w) for w in run):
+            return True
+    return False
+
+
 def _qualified(text: str, start: int, end: int) -> bool:
     """True when the match ends a longer proper name that another name qualifies: "America"
     in "South America" or "North America" is another place than America. The word before must

@@ -74,6 +74,26 @@ def test_listing_sizes_count_the_items_of_each_series():
     }
 
 
+def test_an_acronym_the_passages_spell_out_is_mentioned():
+    q = "korean JVs vs the US IRA, how do they differ?"
+    jvs = Name("JVs", "name", ("JVs", "JV"))
+    found = evidence(
+        q, hit("Korean firms set up joint ventures with automakers.", 0.6), names=[jvs]
+    )
+    assert not decide.after_retrieval(q, read_intent(q), found).final
+    other = evidence(q, hit("Korean firms set up plants with automakers.", 0.6), names=[jvs])
+    assert decide.after_retrieval(q, read_intent(q), other).reason.startswith("named_things:")
+
+
+def test_figures_offered_as_alternatives_need_one_known():
+    q = "is the plan the 2030 one or the 2025 one?"
+    found = evidence(q, hit("The Made in China 2025 plan prioritizes batteries.", 0.6))
+    assert not decide.after_retrieval(q, read_intent(q), found).final
+    q = "is the tariff 25% or 50%?"
+    found = evidence(q, hit("The US imposed tariffs.", 0.6))
+    assert decide.after_retrieval(q, read_intent(q), found).final
+
+
 def test_a_known_name_and_figure_go_on():
     q = "Does China run 70% of factories?"
     found = evidence(q, hit("China runs over 70% of factories.", 0.7), names=[CHINA])
