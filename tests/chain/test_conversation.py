@@ -90,3 +90,12 @@ def test_chatter_in_a_thread_is_not_turned_into_a_question(chain):
     reply = chain.answer("lol ok, see you at lunch", turns((first, answer)))
     assert reply.rewritten_query == "lol ok, see you at lunch"
     assert reply.abstained and not reply.citations
+
+
+def test_a_follow_up_with_its_own_ask_is_answered_with_something_new(chain):
+    first = "what does china's 2025 plan do for batteries?"
+    answer = chain.answer(first)
+    thread = [Turn("user", first), Turn("assistant", answer.text)]
+    follow = chain.answer("which chinese cos have grown off the back of that?", thread)
+    assert not follow.abstained
+    assert "CATL" in follow.citations[0].quote

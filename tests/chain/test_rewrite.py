@@ -114,3 +114,15 @@ def test_and_europe_after_a_country_swaps_the_subject_not_the_object(entities):
     )
     query = rewrite("And Europe?", thread, entities)
     assert names(query, entities) == {"Europe", "Asia"}
+
+
+def test_a_follow_up_asking_its_own_thing_takes_the_subject_not_the_earlier_words(entities):
+    thread = (
+        Turn("user", "what does china's 2025 plan do for batteries?"),
+        Turn("assistant", "Initiatives like the Made in China 2025 plan prioritize batteries [1]."),
+    )
+    query = rewrite("which cos have grown rapidly off the back of that?", thread, entities)
+    assert "China" in names(query, entities)
+    assert "plan" not in query  # the earlier question would find the earlier answer again
+    vague = rewrite("what's the point of that?", THREAD, entities)
+    assert KOREA_Q in vague  # two words of its own: the earlier question says what "that" is
