@@ -17,7 +17,8 @@ from collections.abc import Callable
 from functools import lru_cache
 
 MIN_LENGTH = 5  # "ppl" is one edit from "pal": shorter words are too close to too many others
-_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
+# a whole lower-case word; a dropped "g" marked by an apostrophe ("manufacturin'") still is one
+_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w-])(?![’']\w)")
 
 
 @lru_cache(maxsize=1)

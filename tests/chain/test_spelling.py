@@ -20,6 +20,7 @@ def in_corpus(word: str) -> bool:
         ("wat are the biggest advatages of asia", "wat are the biggest advantages of asia"),
         ("leading firms in battary manufacturin?", "leading firms in battery manufacturing?"),
         ("what tarifs apply?", "what tariffs apply?"),
+        ("advantages in battery manufacturin'?", "advantages in battery manufacturing'?"),
     ],
 )
 def test_a_slip_one_edit_from_a_corpus_word_is_put_right(typed, meant):
