@@ -110,6 +110,14 @@ _DEFINITION = re.compile(
     re.IGNORECASE,
 )
 MIN_PART_TERMS = 2  # a fragment with fewer content words ("is there a number?") is no part
+# How an English question or request opens: a question word, an auxiliary put first, or a verb
+# of asking ("list", "tell me", "compare").
+_ASKING = re.compile(
+    r"^\W*(?:(?:and|also|so|but|or|then|plus|ok(?:ay)?)\W+)*(?:what|which|who|whom|whose|when|"
+    r"where|why|how|is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|"
+    r"list|name|tell|give|explain|describe|compare|summari[sz]e|show)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,9 @@ def read_intent(question: str) -> Intent:
     text = question.strip()
     parts = tuple(p.strip(" ,?") for p in _PARTS.split(text) if p and p.strip(" ,?"))
     parts = tuple(p for p in parts if len(content_terms(p)) >= MIN_PART_TERMS)
+    # after the first, a part must ask something: "short version", "bullet list is fine" and
+    # "names too" say how to answer, not what
+    parts = parts[:1] + tuple(p for p in parts[1:] if _ASKING.match(p))
     presupposition = None
     match = _PRESUPPOSING.match(text)
     if match and len(tokens(match.group(1))) >= 3:

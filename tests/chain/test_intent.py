@@ -71,6 +71,23 @@ def test_parts_of_a_multi_part_question():
     assert read_intent("How big is China's share? Is there a number?").parts == ()
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What support has China's government given? Bullet list is fine",
+        "what role does the govt play in korea and japan? short version",
+        "which firms does japan rely on? names too please",
+    ],
+)
+def test_a_note_on_how_to_answer_is_no_part(question):
+    assert read_intent(question).parts == ()
+
+
+def test_a_request_after_a_question_is_a_part():
+    intent = read_intent("What does the IRA mandate? Also list the firms that gain from it")
+    assert intent.parts == ("What does the IRA mandate", "Also list the firms that gain from it")
+
+
 def test_the_alternatives_of_an_either_or_question_are_parts():
     intent = read_intent("is it only about making cells, or does it reach into materials too?")
     assert intent.parts == ("is it only about making cells", "does it reach into materials too")
