@@ -16,6 +16,11 @@ KOREA_A = (
 THREAD = (Turn("user", KOREA_Q), Turn("assistant", KOREA_A))
 
 
+def exchange(question: str, answer: str) -> tuple[Turn, Turn]:
+    """A thread of one question and its answer."""
+    return (Turn("user", question), Turn("assistant", answer))
+
+
 def names(text, entities):
     return {e.name for e in find_entities(text, entities)}
 
@@ -81,9 +86,9 @@ def test_greeting_in_a_thread_is_untouched(greeting, entities):
 
 
 def test_entities_come_from_the_answer_when_the_question_had_none(entities):
-    thread = (
-        Turn("user", "Who is the undisputed leader in battery manufacturing?"),
-        Turn("assistant", "China is the undisputed leader in battery manufacturing [1]."),
+    thread = exchange(
+        "Who is the undisputed leader in battery manufacturing?",
+        "China is the undisputed leader in battery manufacturing [1].",
     )
     query = rewrite("What policies do they use?", thread, entities)
     assert "China" in names(query, entities)
@@ -117,9 +122,9 @@ def test_and_europe_after_a_country_swaps_the_subject_not_the_object(entities):
 
 
 def test_a_follow_up_asking_its_own_thing_takes_the_subject_not_the_earlier_words(entities):
-    thread = (
-        Turn("user", "what does china's 2025 plan do for batteries?"),
-        Turn("assistant", "Initiatives like the Made in China 2025 plan prioritize batteries [1]."),
+    thread = exchange(
+        "what does china's 2025 plan do for batteries?",
+        "Initiatives like the Made in China 2025 plan prioritize batteries [1].",
     )
     query = rewrite("which cos have grown rapidly off the back of that?", thread, entities)
     assert "China" in names(query, entities)
