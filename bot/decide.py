@@ -298,21 +298,32 @@ def _person_named(text: str, names: Sequence[Name], is_entity: Callable[[str], b
 
 
 # "A, B, and C" (three or more items) or "A and B" between two capitalised names.
-_WORD = r"(?!(?:and|or)\b)[\w’'()-]+"
-_ITEM = rf"{_WORD}(?:\s+{_WORD}){{0,5}}"
-_SERIES = re.compile(rf"{_ITEM}(?:,\s+{_ITEM})+,?\s+(?:and|or)\s+{_ITEM}")
-_PAIR = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+and\s+[A-Z]")
+# "A and B" between two capitalised names
+_PAIR = re.compile(r"\b[A-Z][\w’'-]*\s+and\s+[A-Z]")
+_JOINED = re.compile(r"(?:^|\s)(?:and|or)\s+", re.IGNORECASE)
+MAX_ITEM_WORDS = 6  # an item of a series is a short phrase; a longer one is a clause
 
 
 def _listing_sizes(text: str) -> set[str]:
-    """How many items the text's listings hold: "think there were 3" of three firms named
-    is a count the text gives by listing them, not a figure it lacks. A clause before a
-    series reads like one more item ("These efforts face hurdles, including A, B, and C"), so
-    every tail of three items or more counts."""
+    """How many items the text's series hold ("A, B, and C"; "A, B and C"): "think there were
+    3" of three firms named is a count the text gives by listing them, not a figure it lacks.
+    A clause before a series reads like one more item ("These efforts face hurdles, including
+    A, B, and C"), so every tail of three items or more counts. Read comma by comma, clause by
+    clause, so a long text costs no more than its length."""
     sizes = set()
-    for match in _SERIES.finditer(text):
-        items = len(re.split(r",\s+|,?\s+(?:and|or)\s+", match.group(0)))
-        sizes |= {str(n) for n in range(3, items + 1)}
+    for clause in re.split(r"[.;:!?](?:\s|$)", text):
+        run = 0  # items so far in the current series; its first may be a longer phrase
+        for segment in re.split(r",\s+", clause):
+            joined = list(_JOINED.finditer(segment))
+            if run and joined and joined[0].start() == 0:  # "A, B, and C"
+                items = run + 1
+            elif run and joined and len(segment[: joined[0].start()].split()) <= MAX_ITEM_WORDS:
+                items = run + 2  # "A, B and C"
+            else:
+                items = 0
+            sizes |= {str(n) for n in range(3, items + 1)}
+            short = len(segment.split()) <= MAX_ITEM_WORDS and not joined
+            run = 0 if items else (run + 1 if short else 1)
     return sizes | ({"2"} if _PAIR.search(text) else set())
 
 
