@@ -55,6 +55,15 @@ def test_shipped_dataset_is_valid_and_covers_every_kind(corpus):
     assert all(not c.answer_keys and not c.evidence for c in cases if c.kind == "abstain")
 
 
+@pytest.mark.parametrize("name", ["field", "heldout"])
+def test_the_regression_sets_load_against_the_corpus(corpus, name):
+    cases = load_dataset(REPO / "evals" / "datasets" / f"{name}.jsonl", corpus)
+    assert len({c.id for c in cases}) == len(cases) >= 60
+    assert {"fact", "list", "compare", "followup", "abstain", "false_premise"} <= {
+        c.kind for c in cases
+    }
+
+
 def test_paraphrase_questions_share_no_content_word_with_their_source(corpus):
     from bot.text import content_terms
 
