@@ -297,8 +297,7 @@ def _person_named(text: str, names: Sequence[Name], is_entity: Callable[[str], b
     return False
 
 
-# "A, B, and C" (three or more items) or "A and B" between two capitalised names.
-# "A and B" between two capitalised names
+# "A and B" between two capitalised names: a listing of two
 _PAIR = re.compile(r"\b[A-Z][\w’'-]*\s+and\s+[A-Z]")
 _JOINED = re.compile(r"(?:^|\s)(?:and|or)\s+", re.IGNORECASE)
 MAX_ITEM_WORDS = 6  # an item of a series is a short phrase; a longer one is a clause
