@@ -121,9 +121,11 @@ def after_retrieval(
         check = Check("named_things", f"not in the retrieved passages: {', '.join(missing)}", False)
         return Verdict.stop(messages.NOT_MENTIONED, check)
     figures = set(numbers_in(seen))
-    listed = _listing_sizes(seen)
     asked = numbers_in(query)
-    unknown = [n for n in asked if not _known_figure(n, figures) and n not in listed]
+    unknown = [n for n in asked if not _known_figure(n, figures)]
+    if unknown:  # the passages are read for their listings only when a figure is not found
+        listed = _listing_sizes(seen)
+        unknown = [n for n in unknown if n not in listed]
     # "is it the 2030 plan or the 2025 one?" offers figures to choose from: one known is enough
     offered = len(unknown) < len(asked) and re.search(r"\bor\b", query, re.IGNORECASE)
     if unknown and not offered:
