@@ -12,15 +12,20 @@ about the new document) against that same index, each in a fresh process.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.distractors import build, cli_env, eval_figures, field_dataset, write_corpus
+from benchmarks.distractors import (
+    build,
+    cli_env,
+    eval_figures,
+    field_dataset,
+    write_corpus,
+    write_figures,
+)
 from bot.settings import REPO_ROOT
 
 SECOND_DOC = REPO_ROOT / "evals/second_doc"
@@ -60,16 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gap_points": gap,
         "within_points": WITHIN_POINTS,
         "meets_bar": gap <= WITHIN_POINTS,
-        "measured": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(
         f"field set {seed['passed']}/{seed['cases']}, second doc "
         f"{second['passed']}/{second['cases']} (gap {gap} points)",
         file=sys.stderr,
     )
-    print(f"Wrote {args.out}")
+    write_figures(args.out, figures)
     return 0
 
 

@@ -383,6 +383,14 @@ def corpus_size(corpus_dir: Path) -> dict[str, Any]:
     return {"documents": len(files), "bytes": sum(f.stat().st_size for f in files)}
 
 
+def write_figures(out: Path, figures: dict[str, Any]) -> None:
+    """A benchmark's figures as JSON, stamped with when they were measured."""
+    figures["measured"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(f"Wrote {out}")
+
+
 def field_dataset() -> Path:
     for path in FIELD_CANDIDATES:
         if path.is_file():
@@ -449,12 +457,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "ask_cold": cold["peak_rss_mb"],
                 "eval_run": big["eval_peak_rss_mb"],
             },
-            "measured": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "machine": f"{os.cpu_count()} CPUs, shared",
         }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(f"Wrote {args.out}")
+    write_figures(args.out, figures)
     return 0
 
 

@@ -17,13 +17,19 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.bench_llm import SERVE_SCRIPT, start_server, wait_ready
-from benchmarks.distractors import build, cli_env, eval_figures, field_dataset, write_corpus
+from benchmarks.distractors import (
+    build,
+    cli_env,
+    eval_figures,
+    field_dataset,
+    write_corpus,
+    write_figures,
+)
 from bot.settings import REPO_ROOT
 from tests.servers import free_port, stop_process
 
@@ -78,17 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "llm": llm,
         "llm_p50_s": round(llm["metrics"]["latency_p50_ms"] / 1000, 2),
         "llm_p95_s": round(llm["metrics"]["latency_p95_ms"] / 1000, 2),
-        "measured": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": f"{os.cpu_count()} CPUs",
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(
         f"extractive {extractive['passed']}/{extractive['cases']}, LLM {llm['passed']}/"
         f"{llm['cases']} at p50 {figures['llm_p50_s']} s, p95 {figures['llm_p95_s']} s",
         file=sys.stderr,
     )
-    print(f"Wrote {args.out}")
+    write_figures(args.out, figures)
     return 0
 
 
