@@ -32,6 +32,9 @@ from index.chunking import section_label
 from index.records import Chunk
 
 log = logging.getLogger(__name__)
+# A list question's class noun names a gazetteer kind when its embedding is this close to the
+# kind's name: the closeness at which a question word is taken as met by a sentence word.
+CLASS_MATCH = decide.WORD_MATCH
 # The most sentences the model reads in LLM mode (those chosen as answering number fewer).
 LLM_SENTENCES = 8
 # Words that ask for a summary and its format rather than name its topic.
@@ -162,11 +165,28 @@ class AnswerChain:
         """Sentences for the question, its parts and its sides (a store failure is one error)."""
         try:
             return gather(
-                self.retriever, query.rewritten, query.intent, self.entities, query.cleaned
+                self.retriever,
+                query.rewritten,
+                query.intent,
+                self.entities,
+                query.cleaned,
+                self._kinds_listed(query.intent.listing),
             )
         except Exception as exc:  # any store failure is the same thing to a user
             log.warning("retrieval failed: %s", type(exc).__name__)
             raise BackendUnavailable(messages.BACKEND_UNAVAILABLE) from exc
+
+    def _kinds_listed(self, nouns: Sequence[str]) -> tuple[str, ...]:
+        """The gazetteer kinds that a list question's class nouns name: the kind whose name is
+        closest to the noun, when at least CLASS_MATCH close ("firms" -> company)."""
+        kinds = sorted({e.type for e in self.entities})
+        if not nouns or not kinds:
+            return ()
+        closeness = self.embedder.vectors(list(nouns)) @ self.embedder.vectors(kinds).T
+        best = closeness.argmax(axis=1)
+        return tuple(
+            dict.fromkeys(kinds[j] for i, j in enumerate(best) if closeness[i, j] >= CLASS_MATCH)
+        )
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -219,7 +239,9 @@ class AnswerChain:
         topical = decide.topic_words(query.rewritten, evidence.names)
         topical = [w for w in topical if w not in SUMMARY_FRAME]
         if topical or evidence.names:
-            wanted = list(dict.fromkeys(h.chunk.anchor for h in evidence.ranked[:4]))
+            # ...and, for "tl;dr every company", the sections that name one
+            found = [*evidence.ranked[:4], *evidence.listed]
+            wanted = list(dict.fromkeys(h.chunk.anchor for h in found))
         else:
             wanted = None
         sections: dict[str, list[Chunk]] = {}

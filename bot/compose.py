@@ -91,16 +91,27 @@ def choose(evidence: Evidence, intent: Intent) -> Draft:
                 break
             if mentioned(evidence.names[0], hit.chunk.text):
                 _add(chosen, hit)
+    for hit in evidence.listed:
+        # "which companies...": each member is named once; all the document names when all
+        # are asked for, else those the question picks out as well as an extra is
+        if len(chosen) >= MAX_MANY or (hit.score < top - gap and not intent.lists_all):
+            continue
+        named = " ".join(h.chunk.text for h in chosen)
+        if any(mentioned(m, hit.chunk.text) and not mentioned(m, named) for m in evidence.members):
+            _add(chosen, hit)
     lead, rest = chosen[0], sorted(chosen[1:], key=_document_order)
     return Draft((lead, *rest), bullets=intent.wants_list and len(chosen) >= 3)
 
 
 def summarise(evidence: Evidence, sections: Sequence[Sequence]) -> Draft:
-    """One sentence per section: the best-ranked one found there, else the section's opening."""
+    """One sentence per section: the best-ranked one found there (of those naming a listed
+    member, when there are), else the section's opening."""
     scores = {h.chunk.id: h for h in evidence.pool}
+    listed = {h.chunk.id: h for h in evidence.listed}  # "tl;dr every company": who, per section
     picks = []
     for sentences in sections[:SUMMARY_SECTIONS]:
-        found = [scores[s.id] for s in sentences if s.id in scores]
+        found = [listed[s.id] for s in sentences if s.id in listed]
+        found = found or [scores[s.id] for s in sentences if s.id in scores]
         picks.append(max(found, key=lambda h: h.score) if found else _unscored(sentences[0]))
     return Draft(tuple(picks), bullets=True)
 

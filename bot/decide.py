@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot import messages
 from bot.evidence import Evidence
-from bot.intent import DATE, PERSON, QUANTITY, Intent
+from bot.intent import DATE, PERSON, QUANTITY, SOURCE_WORDS, Intent
 from bot.names import Name, mentioned, spelled_out
 from bot.question import QuestionProfile
 from bot.text import STOPWORDS, content_terms, normalize, numbers_in, stem, tokens
@@ -42,11 +42,6 @@ PREMISE_MET = 0.7
 NAMES_IN = 8  # a named thing must appear among this many best sentences (or their passages)
 SIDE_IN = 2  # ...or among this many best of a comparison side's own sentences
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
-# Words that frame a question about a source rather than say what it is about.
-_FRAME = frozenset(
-    stem(w) for w in ["doc", "document", "corpus", "text", "report", "say", "says", "mention"]
-)
-
 # word -> every content word of the sentences -> best cosine similarity
 WordSimilarity = Callable[[str, Sequence[str]], float]
 
@@ -174,7 +169,7 @@ def after_selection(
     # a figure answers when it is about the asked things (a year dates a thing; it is not a
     # count, an amount or a rate of it)
     figures = [t for t in about if any(not _YEAR.fullmatch(n) for n in numbers_in(t))]
-    if intent.counts and _FRAME & set(content_terms(query)):
+    if intent.counts and SOURCE_WORDS & set(content_terms(query)):
         # "how many giants does the doc name?" counts what the source lists, and "giants like
         # A, B, and C" lists them; "how many companies are active in Japan?" counts the world,
         # of which "companies like A and B" are examples
@@ -242,7 +237,7 @@ def topic_words(query: str, names: Sequence[Name]) -> list[str]:
     """The question's content words other than the names it asks about and its framing."""
     name_stems = {stem(t) for n in names for f in n.forms for t in tokens(f)}
     words = dict.fromkeys(content_terms(query))
-    return [w for w in words if w not in name_stems and w not in _FRAME and not w.isdigit()]
+    return [w for w in words if w not in name_stems and w not in SOURCE_WORDS and not w.isdigit()]
 
 
 def topic_met(

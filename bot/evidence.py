@@ -63,6 +63,10 @@ class Evidence:
     # sentences from a section about another place than the ones asked about: as extras they
     # would read as an answer about the asked place
     elsewhere: frozenset[str] = frozenset()
+    # for a list question that asks for a kind of thing ("which companies..."): sentences of
+    # the best document naming its members, best first, and the members themselves
+    listed: tuple[ScoredChunk, ...] = ()
+    members: tuple[Name, ...] = ()
 
     @property
     def best(self) -> ScoredChunk | None:
@@ -83,10 +87,16 @@ class Evidence:
 
 
 def gather(
-    retriever: Any, query: str, intent: Intent, entities: Sequence[Any], asked: str = ""
+    retriever: Any,
+    query: str,
+    intent: Intent,
+    entities: Sequence[Any],
+    asked: str = "",
+    kinds: Sequence[str] = (),
 ) -> Evidence:
     """Search sentences for the question, its parts, and the sides it compares. `asked` is the
-    user's own wording of a rewritten follow-up: the sides it names are the ones compared."""
+    user's own wording of a rewritten follow-up: the sides it names are the ones compared.
+    `kinds` are the gazetteer kinds a list question asks for the members of."""
     names = asked_names(query, entities)
     own = asked_names(asked, entities) if asked else names
     # a follow-up is about what the user named in it ("and europe?"); the names the rewrite
@@ -120,7 +130,47 @@ def gather(
     passages = {h.chunk.parent: retriever.passage(h.chunk.parent) for h in found if h.chunk.parent}
     passages = {pid: chunk for pid, chunk in passages.items() if chunk is not None}
     elsewhere = _elsewhere(found, subject, entities)
-    return Evidence(query, names, tuple(ranked), tuple(parts), passages, elsewhere)
+    members = _members(kinds, subject, entities)
+    listed = _listed(retriever, query, members, subject, ranked)
+    for hit in listed:
+        if hit.chunk.parent and hit.chunk.parent not in passages:
+            passage = retriever.passage(hit.chunk.parent)
+            if passage is not None:
+                passages[hit.chunk.parent] = passage
+    return Evidence(query, names, tuple(ranked), tuple(parts), passages, elsewhere, listed, members)
+
+
+def _members(kinds: Sequence[str], subject: Sequence[Name], entities: Sequence[Any]) -> tuple:
+    """The gazetteer's things of the asked kinds, other than those the question names; of a
+    named place, those that belong to it ("Japanese companies": Panasonic, Toyota)."""
+    if not kinds:
+        return ()
+    asked = {n.name for n in subject}
+    places = {n.name for n in subject if n.kind == "place"}
+    found = [e for e in entities if e.type in kinds and e.name not in asked]
+    if places and any(e.country for e in found if e.country != e.name):
+        found = [e for e in found if e.country in places or not e.country]
+    return tuple(Name(e.name, e.type, (e.name, *e.aliases, *e.case_sensitive)) for e in found)
+
+
+def _listed(
+    retriever: Any, query: str, members: Sequence[Name], subject: Sequence[Name], ranked
+) -> tuple:
+    """Sentences of the best document that name a member, scored on the question; where the
+    question names a place, only those about it (by their own words or their section)."""
+    if not members or not ranked:
+        return ()
+    forms = [f for m in members for f in m.forms]
+    found = retriever.search_sentences(query, k=PART_K, mentions=forms)
+    source = ranked[0].chunk.source_id
+    places = [n for n in subject if n.kind == "place"]
+    return tuple(
+        h
+        for h in found
+        if h.chunk.source_id == source
+        and any(mentioned(m, h.chunk.text) for m in members)
+        and (not places or any(named_by(p, h) for p in places))
+    )
 
 
 def _side(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import STOPWORDS, content_terms, tokens
+from bot.text import STOPWORDS, content_terms, stem, tokens
 
 # The kinds of answer a question can demand that a sentence either carries or does not.
 DATE, QUANTITY, PERSON = "date", "quantity", "person"
@@ -109,6 +109,21 @@ _DEFINITION = re.compile(
     r"(?P<term>[\w&.-]+(?:\s+[\w&.-]+){0,3}?)(?:\s+(?:stand\s+for|mean))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# What opens the phrase naming the class a list question asks for the members of ("which
+# three Japanese companies", "what are the leading firms", "every battery company").
+_CLASS_OPENER = re.compile(
+    r"\b(?:(?:which|what)(?:\s+(?:are|were)(?:\s+(?:the|some(?:\s+of\s+the)?))?)?"
+    r"|(?P<every>every|each|all(?:\s+of)?(?:\s+the)?|how\s+many)|list(?:\s+(?:all\s+)?the)?"
+    r"|name(?:\s+(?:all\s+)?the))\s+",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+# Words that frame a question about a source rather than say what it is about: "which
+# companies does the doc name?" asks for all that the source names.
+SOURCE_WORDS = frozenset(
+    stem(w) for w in ["doc", "document", "corpus", "text", "report", "say", "says", "mention"]
+)
+CLASS_WORDS = 3  # the class noun comes within this many words of its opener
 MIN_PART_TERMS = 2  # a fragment with fewer content words ("is there a number?") is no part
 # How an English question or request opens: a question word, an auxiliary put first, or a verb
 # of asking ("list", "tell me", "compare").
@@ -137,6 +152,10 @@ class Intent:
     exact: bool = False  # a count or percentage: only a figure answers it
     counts: bool = False  # "how many X": a listing of the Xs answers it as well as a figure
     defines: str = ""  # the term a "what is X?" question asks about
+    listing: tuple[str, ...] = ()  # the classes a list question asks for ("companies")
+    # every member of them ("every company", "which firms does the doc name"), not only those
+    # the question's other words pick out ("which countries dominate...")
+    lists_all: bool = False
 
     @property
     def wants_many(self) -> bool:
@@ -161,6 +180,47 @@ def _measured(text: str) -> str:
         return ""
     # the unit ("share", "rate") is met by any figure; what it is a share of is the topic
     return " ".join(f"{match.group('pre') or ''} {match.group('post') or ''}".split())
+
+
+def _lists_all(text: str) -> bool:
+    every = any(m.group("every") for m in _CLASS_OPENER.finditer(text))
+    return every or bool(SOURCE_WORDS & set(content_terms(text)))
+
+
+def _classes(text: str) -> tuple[str, ...]:
+    """The nouns naming what a list question asks for the members of: after "which" or
+    "what", the first plural among the next few words (a singular asks for one thing: "which
+    country operates..."); after "every" or "all", the last word before a function word; and a
+    plural joined to either by "and" ("what countries and companies"). Only the first such
+    phrase: a later one ("every company..., across all three countries") says where."""
+    found = []
+    for opener in _CLASS_OPENER.finditer(text):
+        words: list[re.Match] = []
+        for match in _WORD.finditer(text, opener.end()):
+            between = text[words[-1].end() if words else opener.end() : match.start()]
+            if match.group(0).lower() in STOPWORDS or len(words) == CLASS_WORDS or between.strip():
+                break  # a function word or a comma ends the phrase
+            words.append(match)
+        if opener.group("every"):
+            nouns = words[-1:]
+        else:
+            nouns = [w for w in words if _plural(w.group(0))][:1]
+        if not nouns:
+            continue
+        found.append(nouns[0].group(0))
+        joined = re.match(r"\s+(?:and|or|&)\s+([A-Za-z][\w’'-]*)", text[nouns[0].end() :])
+        if joined and _plural(joined.group(1)):
+            found.append(joined.group(1))
+        break  # the first is what is asked for: "..., across all three countries" is scope
+    return tuple(dict.fromkeys(w.lower() for w in found))
+
+
+def _plural(word: str) -> bool:
+    return (
+        len(word) > 3
+        and word.lower().endswith("s")
+        and not word.lower().endswith(("ss", "us", "is"))
+    )
 
 
 def _defined(text: str) -> str:
@@ -207,6 +267,8 @@ def read_intent(question: str) -> Intent:
         exact=asks_for == QUANTITY and bool(_EXACT.search(text)),
         counts=asks_for == QUANTITY and bool(_HOW_MANY_THINGS.search(text)),
         defines=_defined(text),
+        listing=_classes(text),
+        lists_all=_lists_all(text),
         section=END
         if _DOCUMENT_END.search(text)
         else START

@@ -345,6 +345,22 @@ def test_a_count_of_what_the_document_names_is_answered_by_its_listing(chain, co
     assert "no figure" not in answer.text
 
 
+def test_every_member_of_the_kind_asked_for_is_named(chain, corpus_sentences):
+    answer = chain.answer("gimme every company the doc names, grouped by country")
+    assert_grounded(answer, corpus_sentences)
+    for firm in ("CATL", "LG Energy Solution", "Panasonic"):
+        assert firm in quotes(answer), answer.text
+
+
+def test_a_list_of_some_members_reaches_only_as_far_as_extras_do(chain, corpus_sentences):
+    """A list of "which countries dominate..." asks for those the question picks out: not a sentence
+    for every country the document names."""
+    answer = chain.answer("which countries dominate the global battery market?")
+    assert_grounded(answer, corpus_sentences)
+    assert "China" in quotes(answer)
+    assert "Australia" not in answer.text
+
+
 def test_a_count_the_user_guesses_is_checked_against_the_listing(chain, corpus_sentences):
     answer = chain.answer("which chinese battery cos get name-dropped? think there were 3")
     assert_grounded(answer, corpus_sentences)

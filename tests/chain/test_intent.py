@@ -214,3 +214,27 @@ def test_possessives_separate_two_names(entities):
 )
 def test_a_what_is_question_names_the_term_it_defines(question, term):
     assert read_intent(question).defines == term
+
+
+@pytest.mark.parametrize(
+    ("question", "classes", "every"),
+    [
+        ("Which Japanese companies does the doc name as key players?", ("companies",), True),
+        ("what are the leading firms in battery manufacturing?", ("firms",), False),
+        ("gimme every company the doc names, grouped by country", ("company",), True),
+        (
+            "what countries and companies are involved in making batteries?",
+            ("countries", "companies"),
+            False,
+        ),
+        # a later "all three countries" says where to look, not what to list
+        ("tl;dr every battery company, across all three countries", ("company",), True),
+        ("how many diff regions has china put money into for lithium?", ("regions",), True),
+        ("Which country has the most battery factories?", (), False),  # one thing, not a list
+        ("What type of batteries has South Korea focused on?", (), False),
+    ],
+)
+def test_the_kind_of_thing_a_list_question_asks_for(question, classes, every):
+    intent = read_intent(question)
+    assert intent.listing == classes
+    assert intent.lists_all == every
