@@ -26,9 +26,9 @@ from bot.records import Answer, Citation, Retrieved, Turn
 from bot.rewrite import rewrite
 from bot.similarity import SentenceEmbedder
 from bot.spelling import correct
-from bot.text import content_terms, normalize
+from bot.text import content_terms, normalize, strip_citations
 from corpus.entities import Entity, find_entities
-from index.chunking import section_label
+from index.chunking import section_label, split_sentences
 from index.records import Chunk
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ class Query:
     rewritten: str
     profile: QuestionProfile
     intent: Intent
+    said: str = ""  # the sentence the thread's last answer led with, for a follow-up
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ class AnswerChain:
         rewritten = rewrite(text, history, self.entities) if text else text
         # what is asked is read from the user's own words; the rewrite only adds the subject
         intent = read_intent(text) if rewritten != text else read_intent(rewritten)
-        return Query(question, cleaned, rewritten, prof, intent)
+        said = _last_lead(history) if rewritten != text else ""
+        return Query(question, cleaned, rewritten, prof, intent, said)
 
     def gather(self, query: Query) -> Evidence:
         """Sentences for the question, its parts and its sides (a store failure is one error)."""
@@ -230,7 +232,16 @@ class AnswerChain:
     def _draft(self, query: Query, evidence: Evidence) -> Draft:
         if query.intent.wants_summary:
             return summarise(evidence, self._sections(query, evidence))
-        return choose(evidence, query.intent)
+        return choose(evidence, query.intent, self._asked_past(query, evidence))
+
+    def _asked_past(self, query: Query, evidence: Evidence) -> str:
+        """The last answer's lead when the follow-up asks for something it does not hold: its
+        own words ("is that going smoothly?") are not met by it, as "which markets is that
+        aimed at?" is met by "...catering to premium EV markets..."."""
+        if not query.said:
+            return ""
+        met = decide.topic_met(query.cleaned, [query.said], evidence.names, self.embedder.best)
+        return query.said if met < decide.TOPIC_MET else ""
 
     def _sections(self, query: Query, evidence: Evidence) -> list[list[Chunk]]:
         """The sections a summary covers: all of the best document's when the question names
@@ -429,3 +440,12 @@ def _retrieved(passage: Chunk, score: float) -> Retrieved:
 
 def _ms(t0: float) -> float:
     return round((time.perf_counter() - t0) * 1000, 2)
+
+
+def _last_lead(history: Sequence[Turn]) -> str:
+    """The sentence the thread's last answer opened with (none after a refusal)."""
+    last = next((t.text for t in reversed(history) if t.role == "assistant"), "")
+    if not last or messages.is_refusal(last):
+        return ""
+    first = split_sentences(last.strip().lstrip("•").strip())
+    return strip_citations(first[0]) if first else ""

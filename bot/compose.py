@@ -47,13 +47,16 @@ class Draft:
     bullets: bool = False
 
 
-def choose(evidence: Evidence, intent: Intent) -> Draft:
-    """The sentences that answer: the best, the best per part or side, then useful extras."""
+def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
+    """The sentences that answer: the best, the best per part or side, then useful extras.
+    `said` is a sentence the thread's last answer led with that this follow-up asks past
+    ("is that going smoothly?"): it may join the answer, but not lead it again."""
     if not evidence.ranked:
         return Draft(())
-    best = evidence.ranked[0]
+    ranked = [h for h in evidence.ranked if h.chunk.text != said] or evidence.ranked
+    best = ranked[0]
     # lead with a sentence about the asked place when one is as good as the best
-    lead = next((h for h in evidence.ranked if h.chunk.id not in evidence.elsewhere), best)
+    lead = next((h for h in ranked if h.chunk.id not in evidence.elsewhere), best)
     if lead.score >= best.score - GAP:
         best = lead
     chosen = [best]

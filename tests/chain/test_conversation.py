@@ -99,3 +99,19 @@ def test_a_follow_up_with_its_own_ask_is_answered_with_something_new(chain):
     follow = chain.answer("which chinese cos have grown off the back of that?", thread)
     assert not follow.abstained
     assert "CATL" in follow.citations[0].quote
+
+
+def test_a_follow_up_asking_past_the_last_answer_leads_with_something_new(chain):
+    first = "what is europe's battery alliance for?"
+    answer = chain.answer(first)
+    assert answer.text.startswith("Europe is pursuing similar strategies")
+    follow = chain.answer("any problems with that?", turns((first, answer)))
+    assert follow.text.startswith("However, these efforts face hurdles"), follow.text
+
+
+def test_a_follow_up_on_a_detail_of_the_last_answer_keeps_its_lead(chain):
+    first = "what kind of batteries does korea specialise in?"
+    answer = chain.answer(first)
+    assert answer.text.lstrip("• ").startswith("South Korea has focused")
+    follow = chain.answer("which markets are those aimed at?", turns((first, answer)))
+    assert follow.text.startswith("South Korea has focused"), follow.text
