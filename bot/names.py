@@ -90,15 +90,19 @@ def mentioned(name: Name, text: str) -> bool:
 def spelled_out(name: Name, text: str) -> bool:
     """True when the name is an acronym whose letters open consecutive words of the text, one
     letter a word: "JVs" is "joint ventures", "EBA" the "European Battery Alliance", "LiB" a
-    "lithium-ion battery" (the parts of a hyphenated word count as words)."""
+    "lithium-ion battery" (the parts of a hyphenated word count as words), and an ampersand
+    is the word "and": "R&D" is "research and development"."""
     letters = re.sub(r"(?<=[A-Z])s$", "", name.name)
-    if not re.fullmatch(r"[A-Za-z]+", letters) or not _acronym(letters):
+    if not re.fullmatch(r"[A-Za-z]+(?:&[A-Za-z]+)*", letters) or not _acronym(letters):
         return False
-    words = [w for w in re.split(r"[^\w’']+|(?<=\w)-(?=\w)", normalize(text)) if w]
-    target = letters.lower()
+    words = [w for w in re.split(r"[^\w’'&]+|(?<=\w)-(?=\w)", normalize(text)) if w]
+    target = [("and" if c == "&" else c.lower()) for c in letters]
     for i in range(len(words) - len(target) + 1):
         run = words[i : i + len(target)]
-        if "".join(w[0].lower() for w in run) == target and not any(_common(w) for w in run):
+        if all(
+            w.lower() == t if t == "and" else w[0].lower() == t and not _common(w)
+            for w, t in zip(run, target, strict=True)
+        ):
             return True
     return False
 

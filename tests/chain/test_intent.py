@@ -6,7 +6,7 @@ import pytest
 
 from bot.evidence import coordinated
 from bot.intent import DATE, END, QUANTITY, START, read_intent
-from bot.names import asked_names, mentioned
+from bot.names import Name, asked_names, mentioned, spelled_out
 
 
 @pytest.mark.parametrize(
@@ -238,3 +238,9 @@ def test_the_kind_of_thing_a_list_question_asks_for(question, classes, every):
     intent = read_intent(question)
     assert intent.listing == classes
     assert intent.lists_all == every
+
+
+def test_an_ampersand_acronym_is_spelled_out_with_and():
+    rd = Name("R&D", "name", ("R&D",))
+    assert spelled_out(rd, "direct investments in research and development")
+    assert not spelled_out(rd, "research into development")
