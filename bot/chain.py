@@ -208,6 +208,7 @@ class AnswerChain:
             evidence.names,
             self.embedder.best,
             lambda span: bool(find_entities(span, self.entities)),
+            evidence.members,
         )
         checks = tuple(str(c) for c in (verdict.check, selection.check) if c)
         notes: tuple[str, ...] = ()

@@ -136,9 +136,11 @@ def after_selection(
     names: Sequence[Name],
     similarity: WordSimilarity,
     is_entity: Callable[[str], bool] = lambda span: False,
+    members: Sequence[Name] = (),
 ) -> Verdict:
     """Does the answer carry what the question asks for (a date, a figure), and is the
-    premise of a why/now-that question stated by the corpus?"""
+    premise of a why/now-that question stated by the corpus? `members` are the things of the
+    kind a "how many regions..." question counts (see evidence.Evidence.members)."""
     texts = [h.chunk.text for h in chosen]
     # a sentence is about a name when it, its section or its document's title names it; a
     # comparison's sentences may each be about one side
@@ -174,8 +176,18 @@ def after_selection(
         # A, B, and C" lists them; "how many companies are active in Japan?" counts the world,
         # of which "companies like A and B" are examples
         figures += [t for t in about if t not in figures and lists_counted(t, measured)]
-    if intent.asks_for == QUANTITY and (
-        not figures or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET
+    # "how many regions has China invested in?" is counted by a sentence that names them,
+    # "in Australia, South America, and Africa", unless it gives them as examples ("companies
+    # like A and B"), which count only what the source names
+    source = bool(SOURCE_WORDS & set(content_terms(query)))
+    counted = intent.counts and any(names_members(t, members, source) for t in about)
+    if (
+        intent.asks_for == QUANTITY
+        and not counted
+        and (
+            not figures
+            or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET
+        )
     ):
         # no figure of the thing measured: words about it may still answer ("a majority"),
         # but not a count or a percentage
@@ -227,6 +239,22 @@ def lists_counted(text: str, measured: str) -> bool:
         if opener and _LAST_ITEM.search(re.split(r"[.;]", text[opener.end() :])[0]):
             return True
     return False
+
+
+def names_members(text: str, members: Sequence[Name], examples_count: bool = False) -> bool:
+    """The text names two or more of the members; given as examples ("such as", "like",
+    "including" before the first), they count only when `examples_count`."""
+    found = [m for m in members if mentioned(m, text)]
+    if len(found) < 2:
+        return False
+    first = min(_first_mention(m, text) for m in found)
+    return examples_count or not _INTRODUCES.search(text[:first])
+
+
+def _first_mention(name: Name, text: str) -> int:
+    folded = normalize(text)
+    spots = [folded.lower().find(normalize(f).lower()) for f in name.forms]
+    return min((s for s in spots if s >= 0), default=len(text))
 
 
 def _about_text(hit: ScoredChunk) -> str:

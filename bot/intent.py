@@ -113,7 +113,8 @@ _DEFINITION = re.compile(
 # three Japanese companies", "what are the leading firms", "every battery company").
 _CLASS_OPENER = re.compile(
     r"\b(?:(?:which|what)(?:\s+(?:are|were)(?:\s+(?:the|some(?:\s+of\s+the)?))?)?"
-    r"|(?P<every>every|each|all(?:\s+of)?(?:\s+the)?|how\s+many)|list(?:\s+(?:all\s+)?the)?"
+    r"|(?P<every>every|each|all(?:\s+of)?(?:\s+the)?)|(?P<many>how\s+many)"
+    r"|list(?:\s+(?:all\s+)?the)?"
     r"|name(?:\s+(?:all\s+)?the))\s+",
     re.IGNORECASE,
 )
@@ -201,7 +202,7 @@ def _classes(text: str) -> tuple[str, ...]:
             if match.group(0).lower() in STOPWORDS or len(words) == CLASS_WORDS or between.strip():
                 break  # a function word or a comma ends the phrase
             words.append(match)
-        if opener.group("every"):
+        if opener.group("every") or opener.group("many"):
             nouns = words[-1:]
         else:
             nouns = [w for w in words if _plural(w.group(0))][:1]

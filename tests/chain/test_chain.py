@@ -361,6 +361,13 @@ def test_a_list_of_some_members_reaches_only_as_far_as_extras_do(chain, corpus_s
     assert "Australia" not in answer.text
 
 
+def test_a_count_of_places_is_answered_by_the_places_a_sentence_names(chain, corpus_sentences):
+    answer = chain.answer("how many regions has china invested in for its lithium? name them")
+    assert_grounded(answer, corpus_sentences)
+    assert not answer.abstained, answer.reason
+    assert "Australia, South America, and Africa" in quotes(answer)
+
+
 def test_a_count_the_user_guesses_is_checked_against_the_listing(chain, corpus_sentences):
     answer = chain.answer("which chinese battery cos get name-dropped? think there were 3")
     assert_grounded(answer, corpus_sentences)

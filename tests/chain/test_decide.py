@@ -175,6 +175,30 @@ def test_examples_of_a_class_do_not_count_it_in_the_world():
     assert verdict.final and verdict.lacks == "figure"
 
 
+PLACES = [Name(p, "place", (p,)) for p in ("Australia", "South America", "Africa", "Europe")]
+INVESTED = "China has invested in Australia, South America, and Africa."
+
+
+def test_a_count_of_the_world_is_answered_by_the_things_a_sentence_names():
+    q = "how many regions has china put money into?"
+    chosen = [hit(INVESTED, 0.8)]
+    verdict = decide.after_selection(
+        q, read_intent(q), chosen, [CHINA], no_paraphrase, members=PLACES
+    )
+    assert not verdict.final
+    # without the members of the counted kind, the sentence carries no figure
+    verdict = decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
+    assert verdict.final and verdict.lacks == "figure"
+
+
+def test_members_given_as_examples_count_only_what_the_source_names():
+    examples = "China invests in regions such as Australia, South America, and Africa."
+    assert decide.names_members(INVESTED, PLACES)
+    assert not decide.names_members(examples, PLACES)
+    assert decide.names_members(examples, PLACES, examples_count=True)
+    assert not decide.names_members("China has invested in Australia.", PLACES)
+
+
 def test_lists_counted_reads_the_class_word_then_its_members():
     assert decide.lists_counted(
         "Efforts face hurdles, including costs, scaling, and transfers.", "hurdles"
