@@ -40,7 +40,8 @@ _QUANTITY = re.compile(
     r"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){0,4} (?:share|percentage|percent|"
     r"proportion|fraction|rate|amount|revenue|sales|price|valuation|figure|number|volume|"
     r"tonnage|gwh|twh)s?\b"
-    r"|%|\bpercent(?:age)?\b",
+    r"|%|\bpercent(?:age)?\b"
+    r"|(?<![Aa] )\bnumber of\b",  # "the exact number of X"; "a number of X" is "several X"
     re.IGNORECASE,
 )
 _LIST = re.compile(

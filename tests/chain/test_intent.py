@@ -22,6 +22,8 @@ from bot.names import Name, asked_names, mentioned, spelled_out
         ("Which country makes the most batteries?", None),
         ("What does China operate?", None),  # "operate" holds "rate" but asks for no rate
         ("What do you know when it comes to cobalt?", None),
+        ("exact number of gigafactories china has rn?", QUANTITY),
+        ("a number of firms in japan do what?", None),  # "a number of" is "several"
     ],
 )
 def test_the_kind_of_answer_asked_for(question, asks_for):
