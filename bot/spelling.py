@@ -2,6 +2,10 @@
 searched. Neither search copes with them: the keyword index has no such word, and the
 embedding model splits it into pieces that mean something else.
 
+Contractions the embedding model reads as a corpus word are written out too: "govt" is
+"government" (see `_expanded`); "mfg" is left as typed, the model not reading it as
+"manufacturing".
+
 A word is corrected only when nothing knows it, neither an English dictionary nor the
 corpus's own vocabulary, and only into a word of the corpus a single edit away (a letter
 added, dropped, changed, or two swapped), the most common one if several are. A slip that
@@ -12,10 +16,22 @@ with digits are left alone: those are names, acronyms and chat shorthand ("ROK",
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+# A contraction ("govt") is a word of at least CONTRACTED_LENGTH letters that the dictionary
+# does not know as a word in use (seen fewer times than this in its frequency list: "govt" 53,
+# "tho" 262, "opt" 1,240, "tell" 3.6 million). It is written out as the corpus word that
+# starts with its first letter, holds its letters in order, and is closest to it in meaning,
+# when at least as close as a paraphrase counts elsewhere (0.62): "govt" is "government"
+# (0.91); "pls" is not "players" (0.25), nor "lol" "local" (0.09).
+IN_USE = 100
+CONTRACTED_LENGTH = 3
+CONTRACTION_MATCH = 0.62
+CONTRACTION_CANDIDATES = 50  # the most common fitting words are read, no more
+Closeness = Callable[[str, Sequence[str]], Sequence[float]]
 MIN_LENGTH = 5  # "ppl" is one edit from "pal": shorter words are too close to too many others
 # a whole lower-case word; a dropped "g" marked by an apostrophe ("manufacturin'") still is one
 _WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w-])(?![’']\w)")
@@ -28,14 +44,58 @@ def _dictionary():
     return SpellChecker(distance=1)
 
 
-def correct(question: str, in_corpus: Callable[[str], bool]) -> str:
+def correct(
+    question: str, in_corpus: Callable[[str], bool], closeness: Closeness | None = None
+) -> str:
     """The question with each unknown lower-case word replaced by its one close spelling.
-    `in_corpus` says whether the corpus's vocabulary has a word (in any of its forms)."""
-    return _WORD.sub(lambda m: _corrected(m.group(0), in_corpus), question)
+    `in_corpus` says whether the corpus's vocabulary has a word (in any of its forms);
+    `closeness` (a word, candidate words -> their similarity), when given, confirms what a
+    contraction stands for."""
+    return _WORD.sub(lambda m: _corrected(m.group(0), in_corpus, closeness), question)
 
 
-def _corrected(word: str, in_corpus: Callable[[str], bool]) -> str:
-    if len(word) < MIN_LENGTH or in_corpus(word):
+@lru_cache(maxsize=1)
+def _by_first_letter() -> dict[str, list[str]]:
+    """The dictionary's words by their first letter, most common first."""
+    frequency = _dictionary().word_frequency.dictionary
+    grouped: dict[str, list[str]] = {}
+    for word in sorted(frequency, key=lambda w: -frequency[w]):
+        if word.isalpha():
+            grouped.setdefault(word[0], []).append(word)
+    return grouped
+
+
+def _expanded(word: str, in_corpus: Callable[[str], bool], closeness: Closeness) -> str | None:
+    """The corpus word a contraction stands for, if the word is one."""
+    if len(word) < CONTRACTED_LENGTH:
+        return None
+    if _dictionary().word_frequency.dictionary.get(word, 0) >= IN_USE:
+        return None
+    fitting = (
+        c
+        for c in _by_first_letter().get(word[0], [])
+        if len(c) >= len(word) + 2 and _in_order(word, c) and in_corpus(c)
+    )
+    candidates = list(itertools.islice(fitting, CONTRACTION_CANDIDATES))
+    if not candidates:
+        return None
+    scores = closeness(word, candidates)
+    best = max(range(len(candidates)), key=lambda i: scores[i])
+    return candidates[best] if scores[best] >= CONTRACTION_MATCH else None
+
+
+def _in_order(letters: str, word: str) -> bool:
+    rest = iter(word)
+    return all(c in rest for c in letters)
+
+
+def _corrected(word: str, in_corpus: Callable[[str], bool], closeness: Closeness | None) -> str:
+    if in_corpus(word):
+        return word
+    expanded = _expanded(word, in_corpus, closeness) if closeness else None
+    if expanded:
+        return expanded
+    if len(word) < MIN_LENGTH:
         return word
     dictionary = _dictionary()
     if word in dictionary:

@@ -375,6 +375,13 @@ def test_a_count_the_user_guesses_is_checked_against_the_listing(chain, corpus_s
         assert firm in quotes(answer)
 
 
+def test_a_contraction_is_searched_as_the_word_it_stands_for(chain, corpus_sentences):
+    answer = chain.answer("govt support in china vs japan - whats different?")
+    assert_grounded(answer, corpus_sentences)
+    assert "government support" in answer.rewritten_query
+    assert "subsidies" in quotes(answer) and "next-generation battery research" in quotes(answer)
+
+
 def test_a_typing_slip_is_searched_as_the_word_meant(chain, corpus_sentences):
     answer = chain.answer("how does japan's producton scale compare to china's?")
     assert_grounded(answer, corpus_sentences)

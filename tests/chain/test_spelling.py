@@ -39,3 +39,25 @@ def test_a_slip_one_edit_from_a_corpus_word_is_put_right(typed, meant):
 )
 def test_names_shorthand_and_known_words_are_left_as_typed(question):
     assert correct(question, in_corpus) == question
+
+
+CONTRACTED = CORPUS | {"government", "governments", "players", "local"}
+# what an embedding model says of a contraction and a word it might stand for
+MEANING = {("govt", "government"): 0.91, ("pls", "players"): 0.25, ("lol", "local"): 0.09}
+
+
+def closeness(word: str, candidates) -> list[float]:
+    return [MEANING.get((word, c), 0.0) for c in candidates]
+
+
+def test_a_contraction_is_written_out_as_the_corpus_word_it_means():
+    def knows(word: str) -> bool:
+        return word in CONTRACTED
+
+    assert correct("govt support vs japan?", knows, closeness) == "government support vs japan?"
+    # letters that fit a corpus word, but not its meaning, are left as typed
+    assert correct("quick table pls", knows, closeness) == "quick table pls"
+    assert correct("lol ok", knows, closeness) == "lol ok"
+    # a word in common use is no contraction; without a measure of meaning nothing is written out
+    assert correct("tell me", knows, closeness) == "tell me"
+    assert correct("govt support", knows) == "govt support"
