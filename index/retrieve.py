@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -35,6 +37,7 @@ COVERAGE_HITS = 3
 # Fact chunks restate single sentences; more than one in the top k crowds out passages that
 # hold several evidence sentences (recall@5 on the eval set: 0.93 with no cap, 1.0 with 1).
 MAX_FACTS = 1
+QUERY_VECTORS = 64  # query embeddings kept (the latest questions' sentence searches)
 
 
 def confidence(top_dense: float, coverage: float) -> float:
@@ -118,6 +121,8 @@ class HybridRetriever:
         for row, unit in enumerate(self.sentences):
             self._sentences_of.setdefault(unit.parent or "", []).append(row)
         self._masks: dict[str, np.ndarray] = {}
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
         self._live = client.get_collection(manifest.collection, embedding_function=None)
 
     @classmethod
@@ -176,7 +181,7 @@ class HybridRetriever:
         documents on other countries read closer."""
         if not query.strip() or not self.sentences or k < 1:
             return ()
-        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        vector = self._query_vector(query)
         depth = min(max(CANDIDATES, k), len(self.sentences))
         dense = self._nearest(
             vector, depth, self._sentence_row, SENTENCES_ONLY, chroma_where(where)
@@ -204,6 +209,20 @@ class HybridRetriever:
         scored.sort(key=lambda h: (-h.score, h.chunk.source_id, h.chunk.position))
         named = [h for h in scored[k:] if self._sentence_row[h.chunk.id] in naming]
         return tuple(scored[:k]) + tuple(named)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; one question searches the same text more than once (its
+        sentences, then the members of a listed kind), so the last few are kept."""
+        with self._lock:
+            if query in self._vectors:
+                self._vectors.move_to_end(query)
+                return self._vectors[query]
+        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        with self._lock:
+            self._vectors[query] = vector
+            while len(self._vectors) > QUERY_VECTORS:
+                self._vectors.popitem(last=False)
+        return vector
 
     def _mentioning(
         self, forms: Sequence[str], keyword: np.ndarray, depth: int, where: dict | None
@@ -257,7 +276,7 @@ class HybridRetriever:
         if not query.strip() or not self.chunks or k < 1:
             return SearchResult(query=query, hits=(), confidence=0.0)
         depth = max(CANDIDATES, k)
-        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        vector = self._query_vector(query)
         dense = self._dense(vector, depth, chroma_filter) if mode != "keyword" else {}
         bm25 = self._keyword.scores(keywords or query)
         if where:

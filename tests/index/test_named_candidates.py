@@ -50,3 +50,32 @@ def test_sentences_naming_the_asked_place_follow_the_best_few(tmp_path: Path, em
     assert any("Inflation Reduction Act" in t for t in named)
     # a sentence whose paragraph names the place comes with it
     assert any(t.startswith("Europe is pursuing") for t in named)
+
+
+class CountingEmbeddings:
+    """The real model, counting the queries it embeds."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.queries = inner, inner.name, []
+
+    def embed_documents(self, texts):
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text):
+        self.queries.append(text)
+        return self.inner.embed_query(text)
+
+
+def test_a_query_searched_twice_is_embedded_once(tmp_path: Path, embeddings) -> None:
+    from index.store import make_client
+
+    client = make_client(tmp_path / "chroma", None, 0)
+    build_index(_corpus(3), client, embeddings, "twice", progress=False)
+    counting = CountingEmbeddings(embeddings)
+    retriever = HybridRetriever.open(client, counting, "twice")
+    counting.queries.clear()  # opening checks the model's dimension
+    first = retriever.search_sentences(QUESTION, k=3)
+    again = retriever.search_sentences(QUESTION, k=3, mentions=["United States"])
+    retriever.search(QUESTION, k=2)
+    assert counting.queries == [QUESTION]
+    assert [h.chunk.id for h in again[:3]] == [h.chunk.id for h in first]
