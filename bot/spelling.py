@@ -21,14 +21,14 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-# A contraction ("govt") is a word of at least CONTRACTED_LENGTH letters that the dictionary
+# A contraction ("govt") is a word of CONTRACTED_LENGTH letters that the dictionary
 # does not know as a word in use (seen fewer times than this in its frequency list: "govt" 53,
 # "tho" 262, "opt" 1,240, "tell" 3.6 million). It is written out as the corpus word that
 # starts with its first letter, holds its letters in order, and is closest to it in meaning,
 # when at least as close as a paraphrase counts elsewhere (0.62): "govt" is "government"
 # (0.91); "pls" is not "players" (0.25), nor "lol" "local" (0.09).
 IN_USE = 100
-CONTRACTED_LENGTH = 3
+CONTRACTED_LENGTH = (3, 5)  # "mfg" to "govts"; a longer unknown word is a slip, not a contraction
 CONTRACTION_MATCH = 0.62
 CONTRACTION_CANDIDATES = 50  # the most common fitting words are read, no more
 Closeness = Callable[[str, Sequence[str]], Sequence[float]]
@@ -54,26 +54,23 @@ def correct(
     return _WORD.sub(lambda m: _corrected(m.group(0), in_corpus, closeness), question)
 
 
-@lru_cache(maxsize=1)
-def _by_first_letter() -> dict[str, list[str]]:
-    """The dictionary's words by their first letter, most common first."""
+@lru_cache(maxsize=32)
+def _starting_with(letter: str) -> tuple[str, ...]:
+    """The dictionary's words that start with the letter, most common first."""
     frequency = _dictionary().word_frequency.dictionary
-    grouped: dict[str, list[str]] = {}
-    for word in sorted(frequency, key=lambda w: -frequency[w]):
-        if word.isalpha():
-            grouped.setdefault(word[0], []).append(word)
-    return grouped
+    found = [w for w in frequency if w[:1] == letter and w.isalpha()]
+    return tuple(sorted(found, key=lambda w: -frequency[w]))
 
 
 def _expanded(word: str, in_corpus: Callable[[str], bool], closeness: Closeness) -> str | None:
     """The corpus word a contraction stands for, if the word is one."""
-    if len(word) < CONTRACTED_LENGTH:
+    if not CONTRACTED_LENGTH[0] <= len(word) <= CONTRACTED_LENGTH[1]:
         return None
     if _dictionary().word_frequency.dictionary.get(word, 0) >= IN_USE:
         return None
     fitting = (
         c
-        for c in _by_first_letter().get(word[0], [])
+        for c in _starting_with(word[0])
         if len(c) >= len(word) + 2 and _in_order(word, c) and in_corpus(c)
     )
     candidates = list(itertools.islice(fitting, CONTRACTION_CANDIDATES))
