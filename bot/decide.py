@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot import messages
 from bot.evidence import Evidence
 from bot.intent import DATE, PERSON, QUANTITY, SOURCE_WORDS, Intent
+from bot.listings import listing_sizes, lists_counted, names_members
 from bot.names import Name, mentioned, spelled_out
 from bot.question import QuestionProfile
 from bot.text import STOPWORDS, content_terms, normalize, numbers_in, stem, tokens
@@ -119,7 +120,7 @@ def after_retrieval(
     asked = numbers_in(query)
     unknown = [n for n in asked if not _known_figure(n, figures)]
     if unknown:  # the passages are read for their listings only when a figure is not found
-        listed = _listing_sizes(seen)
+        listed = listing_sizes(seen)
         unknown = [n for n in unknown if n not in listed]
     # "is it the 2030 plan or the 2025 one?" offers figures to choose from: one known is enough
     offered = len(unknown) < len(asked) and re.search(r"\bor\b", query, re.IGNORECASE)
@@ -219,44 +220,6 @@ def after_selection(
     return Verdict.proceed()
 
 
-# What introduces the members of a class: "giants like A, B, and C", "hurdles, including A, B,
-# and C", "companies such as A and B".
-_INTRODUCES = re.compile(r",?\s+(?:like|such as|including|namely)\s+|\s*:\s+", re.IGNORECASE)
-_LAST_ITEM = re.compile(r"\s(?:and|or)\s")
-
-
-def lists_counted(text: str, measured: str) -> bool:
-    """The sentence lists members of the counted class (the last word of what is measured,
-    "korean battery giants" -> giants): the class word, then "like/such as/including", then
-    items up to an "and" or "or" within one clause."""
-    terms = content_terms(measured)
-    if not terms:
-        return False
-    for word in re.finditer(r"[A-Za-z][\w’'-]*", text):
-        if stem(word.group(0).lower()) != terms[-1]:
-            continue
-        opener = _INTRODUCES.match(text, word.end())
-        if opener and _LAST_ITEM.search(re.split(r"[.;]", text[opener.end() :])[0]):
-            return True
-    return False
-
-
-def names_members(text: str, members: Sequence[Name], examples_count: bool = False) -> bool:
-    """The text names two or more of the members; given as examples ("such as", "like",
-    "including" before the first), they count only when `examples_count`."""
-    found = [m for m in members if mentioned(m, text)]
-    if len(found) < 2:
-        return False
-    first = min(_first_mention(m, text) for m in found)
-    return examples_count or not _INTRODUCES.search(text[:first])
-
-
-def _first_mention(name: Name, text: str) -> int:
-    folded = normalize(text)
-    spots = [folded.lower().find(normalize(f).lower()) for f in name.forms]
-    return min((s for s in spots if s >= 0), default=len(text))
-
-
 def _about_text(hit: ScoredChunk) -> str:
     return f"{hit.chunk.text} {section_label(hit.chunk.anchor)} {hit.chunk.title}"
 
@@ -320,35 +283,6 @@ def _person_named(text: str, names: Sequence[Name], is_entity: Callable[[str], b
         if not is_entity(span):
             return True
     return False
-
-
-# "A and B" between two capitalised names: a listing of two
-_PAIR = re.compile(r"\b[A-Z][\w’'-]*\s+and\s+[A-Z]")
-_JOINED = re.compile(r"(?:^|\s)(?:and|or)\s+", re.IGNORECASE)
-MAX_ITEM_WORDS = 6  # an item of a series is a short phrase; a longer one is a clause
-
-
-def _listing_sizes(text: str) -> set[str]:
-    """How many items the text's series hold ("A, B, and C"; "A, B and C"): "think there were
-    3" of three firms named is a count the text gives by listing them, not a figure it lacks.
-    A clause before a series reads like one more item ("These efforts face hurdles, including
-    A, B, and C"), so every tail of three items or more counts. Read comma by comma, clause by
-    clause, so a long text costs no more than its length."""
-    sizes = set()
-    for clause in re.split(r"[.;:!?](?:\s|$)", text):
-        run = 0  # items so far in the current series; its first may be a longer phrase
-        for segment in re.split(r",\s+", clause):
-            joined = list(_JOINED.finditer(segment))
-            if run and joined and joined[0].start() == 0:  # "A, B, and C"
-                items = run + 1
-            elif run and joined and len(segment[: joined[0].start()].split()) <= MAX_ITEM_WORDS:
-                items = run + 2  # "A, B and C"
-            else:
-                items = 0
-            sizes |= {str(n) for n in range(3, items + 1)}
-            short = len(segment.split()) <= MAX_ITEM_WORDS and not joined
-            run = 0 if items else (run + 1 if short else 1)
-    return sizes | ({"2"} if _PAIR.search(text) else set())
 
 
 def _known_figure(number: str, figures: set[str]) -> bool:

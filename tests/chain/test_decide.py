@@ -61,19 +61,6 @@ def test_a_count_the_passages_give_by_listing_is_a_known_figure(guess, refused):
     assert verdict.final is refused
 
 
-def test_listing_sizes_count_the_items_of_each_series():
-    assert decide._listing_sizes("Firms such as CATL, BYD, and SVOLT grew.") == {"3"}
-    assert decide._listing_sizes("It works with Panasonic and Toyota’s division.") == {"2"}
-    assert decide._listing_sizes("Supply and demand rose.") == set()
-    # a clause before the series may be one more item, or not
-    assert decide._listing_sizes(
-        "Efforts face hurdles, including costs, scaling, and transfers."
-    ) == {
-        "3",
-        "4",
-    }
-
-
 def test_an_acronym_the_passages_spell_out_is_mentioned():
     q = "korean JVs vs the US IRA, how do they differ?"
     jvs = Name("JVs", "name", ("JVs", "JV"))
@@ -189,25 +176,6 @@ def test_a_count_of_the_world_is_answered_by_the_things_a_sentence_names():
     # without the members of the counted kind, the sentence carries no figure
     verdict = decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
     assert verdict.final and verdict.lacks == "figure"
-
-
-def test_members_given_as_examples_count_only_what_the_source_names():
-    examples = "China invests in regions such as Australia, South America, and Africa."
-    assert decide.names_members(INVESTED, PLACES)
-    assert not decide.names_members(examples, PLACES)
-    assert decide.names_members(examples, PLACES, examples_count=True)
-    assert not decide.names_members("China has invested in Australia.", PLACES)
-
-
-def test_lists_counted_reads_the_class_word_then_its_members():
-    assert decide.lists_counted(
-        "Efforts face hurdles, including costs, scaling, and transfers.", "hurdles"
-    )
-    assert decide.lists_counted(
-        "It works through companies like Panasonic and Toyota.", "firms companies"
-    )
-    assert not decide.lists_counted("Companies grew; Panasonic and Toyota led.", "companies")
-    assert not decide.lists_counted("Giants like LG grew. Costs and prices fell.", "giants")
 
 
 def test_a_presupposed_clause_no_sentence_states_is_a_rejected_premise():
