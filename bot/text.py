@@ -249,7 +249,8 @@ QUESTION_WORDS = frozenset(
 
 _ACRONYMS = {"US": "usa", "U.S": "usa", "USA": "usa", "IT": "it-sector"}
 _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[’'\-][A-Za-z0-9]+)*")
-_NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s?%| percent)?")
+# "#1" is a rank ("the undisputed #1"), not a figure a text must hold
+_NUMBER_RE = re.compile(r"(?<![\w.#])\d+(?:[.,]\d+)*(?:\s?%| percent)?")
 CITATION_RE = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 
 

@@ -382,6 +382,17 @@ def test_a_contraction_is_searched_as_the_word_it_stands_for(chain, corpus_sente
     assert "subsidies" in quotes(answer) and "next-generation battery research" in quotes(answer)
 
 
+def test_a_rank_and_a_chemical_symbol_are_no_unknown_figure_or_name(chain, corpus_sentences):
+    for question in (
+        "who does the doc call the undisputed #1 in making batteries?",
+        "which country has a big grip on global Li processing?",
+    ):
+        answer = chain.answer(question)
+        assert_grounded(answer, corpus_sentences)
+        assert not answer.abstained, answer.reason
+        assert "China" in quotes(answer)
+
+
 def test_a_typing_slip_is_searched_as_the_word_meant(chain, corpus_sentences):
     answer = chain.answer("how does japan's producton scale compare to china's?")
     assert_grounded(answer, corpus_sentences)

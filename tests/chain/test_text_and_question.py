@@ -26,6 +26,7 @@ from bot.text import (
         ("1,200 GWh and 3.5 times", ["1,200", "3.5"]),
         ("no figures here", []),
         ("version v2 is not a number", []),
+        ("who is the undisputed #1 in batteries?", []),  # a rank, not a figure
     ],
 )
 def test_numbers_in(text, expected):
