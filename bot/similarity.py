@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.query_vectors import QueryVectors
+
 _QUERY_CACHE = 2048
 _TEXT_CACHE = 20_000  # about 30 MB of 384-dimension vectors
 
@@ -23,7 +25,7 @@ class SentenceEmbedder:
         self._embeddings = embeddings
         self._lock = threading.Lock()
         self._docs: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries = QueryVectors(embeddings, _QUERY_CACHE)
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of `texts` (rows), computing only those not cached."""
@@ -46,16 +48,7 @@ class SentenceEmbedder:
 
     def query(self, text: str) -> np.ndarray:
         """The embedding of a query (LRU-cached)."""
-        with self._lock:
-            if text in self._queries:
-                self._queries.move_to_end(text)
-                return self._queries[text]
-        vector = np.asarray(self._embeddings.embed_query(text), dtype=np.float32)
-        with self._lock:
-            self._queries[text] = vector
-            while len(self._queries) > _QUERY_CACHE:
-                self._queries.popitem(last=False)
-        return vector
+        return self._queries(text)
 
     def scores(self, query: str, texts: Sequence[str]) -> np.ndarray:
         """Cosine similarity of the query to each text."""

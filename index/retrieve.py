@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -13,6 +11,7 @@ from langchain_core.embeddings import Embeddings
 from index import errors, store
 from index.embeddings import model_name
 from index.keyword import BM25Index
+from index.query_vectors import QueryVectors
 from index.records import Chunk, ScoredChunk, SearchResult
 
 SENTENCE = "sentence"
@@ -121,8 +120,9 @@ class HybridRetriever:
         for row, unit in enumerate(self.sentences):
             self._sentences_of.setdefault(unit.parent or "", []).append(row)
         self._masks: dict[str, np.ndarray] = {}
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        # one question searches the same text more than once (its sentences, then the
+        # members of a kind it lists)
+        self._query_vector = QueryVectors(embeddings, QUERY_VECTORS)
         self._live = client.get_collection(manifest.collection, embedding_function=None)
 
     @classmethod
@@ -209,20 +209,6 @@ class HybridRetriever:
         scored.sort(key=lambda h: (-h.score, h.chunk.source_id, h.chunk.position))
         named = [h for h in scored[k:] if self._sentence_row[h.chunk.id] in naming]
         return tuple(scored[:k]) + tuple(named)
-
-    def _query_vector(self, query: str) -> np.ndarray:
-        """The query's embedding; one question searches the same text more than once (its
-        sentences, then the members of a listed kind), so the last few are kept."""
-        with self._lock:
-            if query in self._vectors:
-                self._vectors.move_to_end(query)
-                return self._vectors[query]
-        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        with self._lock:
-            self._vectors[query] = vector
-            while len(self._vectors) > QUERY_VECTORS:
-                self._vectors.popitem(last=False)
-        return vector
 
     def _mentioning(
         self, forms: Sequence[str], keyword: np.ndarray, depth: int, where: dict | None
