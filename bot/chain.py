@@ -101,7 +101,7 @@ class AnswerChain:
     @classmethod
     def from_settings(cls, settings: Any, generator: str | None = None) -> AnswerChain:
         """Open the index and model named by the settings (loads the model once)."""
-        from corpus.entities import entities_path, load_entities
+        from corpus.entities import load_known
         from index.embeddings import make_embeddings
         from index.retrieve import HybridRetriever
         from index.store import make_client
@@ -109,7 +109,7 @@ class AnswerChain:
         embeddings = make_embeddings(settings.embedding_model, settings.embedding_sha256)
         client = make_client(settings.chroma_dir, settings.chroma_host, settings.chroma_port)
         retriever = HybridRetriever.open(client, embeddings, settings.collection)
-        entities = load_entities(entities_path(settings.corpus_dir))
+        entities = load_known(settings.corpus_dir)
         chosen = generator or settings.generator
         llm = None
         if chosen == "llm":

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.text import QUESTION_WORDS, STOPWORDS, normalize
 from corpus.entities import Entity, find_entities
@@ -79,12 +80,18 @@ def mentioned(name: Name, text: str) -> bool:
     """True when the text mentions the name under any of its forms (whole words, any case)."""
     folded = normalize(text).replace("’", "'")
     for form in name.forms:
-        words = [re.escape(w) for w in re.split(r"[\s-]+", normalize(form).replace("’", "'"))]
-        pattern = r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)"
-        matches = re.finditer(pattern, folded, re.IGNORECASE)
+        matches = _form_pattern(form).finditer(folded)
         if any(not _qualified(folded, m.start(), m.end()) for m in matches):
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _form_pattern(form: str) -> re.Pattern[str]:
+    """A form as whole words, spaces and hyphens alike, any case (compiled once: a question
+    checks hundreds of forms against dozens of sentences)."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", normalize(form).replace("’", "'"))]
+    return re.compile(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
 def spelled_out(name: Name, text: str) -> bool:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from corpus.entities import entities_path, load_entities, read_entities
+from corpus.entities import entities_path, load_entities, read_entities, world_path
 from corpus.errors import CorpusInvalid
 from corpus.facts import load_facts
 from corpus.loaders import load_documents
@@ -42,6 +42,8 @@ def read_corpus(corpus_dir: Path) -> tuple[Corpus, list[Problem]]:
     documents, problems = load_documents(corpus_dir / "documents")
     entities, entity_problems = read_entities(entities_path(corpus_dir))
     problems += entity_problems
+    if world_path(corpus_dir).exists():  # the world's places: checked here, used by the bot
+        problems += read_entities(world_path(corpus_dir))[1]
     facts, fact_problems = load_facts(corpus_dir / "facts", documents, entities)
     problems += fact_problems
     return Corpus(documents=tuple(documents), facts=tuple(facts), entities=entities), problems

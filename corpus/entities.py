@@ -25,7 +25,10 @@ __all__ = [
     "entities_path",
     "find_entities",
     "load_entities",
+    "load_known",
     "read_entities",
+    "with_world",
+    "world_path",
 ]
 
 
@@ -44,6 +47,34 @@ class _EntityIn(BaseModel):
 def entities_path(corpus_dir: Path) -> Path:
     """Where a corpus keeps its gazetteer."""
     return corpus_dir / "entities.yaml"
+
+
+def world_path(corpus_dir: Path) -> Path:
+    """Where a corpus keeps the world's countries and regions (optional)."""
+    return corpus_dir / "world.yaml"
+
+
+def with_world(entities: Iterable[Entity], world: Iterable[Entity]) -> tuple[Entity, ...]:
+    """The corpus's entities, then the world's places that none of them already names."""
+    own = tuple(entities)
+    taken = {_normalise(f).lower() for e in own for f in (e.name, *e.aliases, *e.case_sensitive)}
+    extra = [
+        place
+        for place in world
+        if not any(
+            _normalise(f).lower() in taken
+            for f in (place.name, *place.aliases, *place.case_sensitive)
+        )
+    ]
+    return (*own, *extra)
+
+
+def load_known(corpus_dir: Path) -> tuple[Entity, ...]:
+    """Every name a question may ask about: the corpus gazetteer and, where the corpus keeps
+    one, the world's countries and regions (CorpusError if either file has a problem)."""
+    entities = load_entities(entities_path(corpus_dir))
+    world = world_path(corpus_dir)
+    return with_world(entities, load_entities(world)) if world.exists() else entities
 
 
 def read_entities(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
@@ -87,7 +118,7 @@ def load_entities(path: Path) -> tuple[Entity, ...]:
 
 def find_entities(text: str, entities: Iterable[Entity]) -> tuple[Entity, ...]:
     """Entities mentioned in `text`, in order of first mention (whole words, longest form wins)."""
-    pattern, by_form = _matcher(tuple(entities))
+    pattern, by_form = _matcher_for(entities)
     found: dict[str, Entity] = {}
     for match in pattern.finditer(text):
         key = _normalise(match.group(0))
@@ -95,6 +126,24 @@ def find_entities(text: str, entities: Iterable[Entity]) -> tuple[Entity, ...]:
         if entity is not None:
             found.setdefault(entity.name, entity)
     return tuple(found.values())
+
+
+_BY_IDENTITY: dict[int, tuple[tuple[Entity, ...], tuple[re.Pattern[str], dict[str, Entity]]]] = {}
+
+
+def _matcher_for(entities: Iterable[Entity]) -> tuple[re.Pattern[str], dict[str, Entity]]:
+    """The matcher of a gazetteer. The same tuple asked for again is found by identity:
+    hashing a few hundred entities on every call would cost more than the search."""
+    if isinstance(entities, tuple):
+        held = _BY_IDENTITY.get(id(entities))
+        if held is not None and held[0] is entities:
+            return held[1]
+        matcher = _matcher(entities)
+        if len(_BY_IDENTITY) >= 8:
+            _BY_IDENTITY.clear()
+        _BY_IDENTITY[id(entities)] = (entities, matcher)
+        return matcher
+    return _matcher(tuple(entities))
 
 
 @lru_cache(maxsize=8)

@@ -382,6 +382,13 @@ def test_a_contraction_is_searched_as_the_word_it_stands_for(chain, corpus_sente
     assert "subsidies" in quotes(answer) and "next-generation battery research" in quotes(answer)
 
 
+def test_a_country_the_corpus_does_not_cover_is_a_name_even_typed_in_lower_case(chain):
+    for question in ("how's india doing on battery manufacturing?", "what about vietnamese firms"):
+        answer = chain.answer(question)
+        assert answer.abstained, answer.text
+        assert answer.reason.startswith("named_things"), answer.reason
+
+
 def test_a_rank_and_a_chemical_symbol_are_no_unknown_figure_or_name(chain, corpus_sentences):
     for question in (
         "who does the doc call the undisputed #1 in making batteries?",

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from corpus.entities import ENTITY_TYPES, entities_path, find_entities, load_entities, read_entities
+from corpus.entities import (
+    ENTITY_TYPES,
+    entities_path,
+    find_entities,
+    load_entities,
+    load_known,
+    read_entities,
+    with_world,
+    world_path,
+)
 from corpus.errors import CorpusError
 from corpus.models import Entity
 from tests.corpus.conftest import SHIPPED
@@ -96,3 +105,29 @@ def test_broken_gazetteer(tmp_path: Path, text, line, reason):
     assert [(p.line, p.reason[: len(reason)]) for p in problems] == [(line, reason)]
     with pytest.raises(CorpusError):
         load_entities(path)
+
+
+def test_the_world_adds_the_places_the_corpus_gazetteer_does_not_name(gazetteer):
+    world = load_entities(world_path(SHIPPED))
+    known = with_world(gazetteer, world)
+    assert known[: len(gazetteer)] == gazetteer
+    assert [e.name for e in find_entities("how's india doing? germany too", known)] == [
+        "India",
+        "Germany",
+    ]
+    # the corpus's own entry wins over a world entry that shares a form with it
+    clash = Entity("Koreas", "region", "Koreas", ("Korea",))
+    assert clash not in with_world(gazetteer, [clash])
+    assert load_known(SHIPPED) == known
+
+
+def test_a_broken_world_file_is_a_corpus_problem(tmp_path: Path):
+    import shutil
+
+    from corpus.check import check_corpus
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SHIPPED, corpus)
+    (corpus / "world.yaml").write_text("- name: Atlantis\n  type: continent\n", encoding="utf-8")
+    problems = check_corpus(corpus)
+    assert [(Path(p.file).name, p.line) for p in problems] == [("world.yaml", 2)]
