@@ -452,5 +452,6 @@ def _last_lead(history: Sequence[Turn]) -> str:
     last = next((t.text for t in reversed(history) if t.role == "assistant"), "")
     if not last or messages.is_refusal(last):
         return ""
-    first = split_sentences(last.strip().lstrip("•").strip())
+    line = last.strip().splitlines()[0].lstrip("•").strip()  # a bulleted answer's first line
+    first = split_sentences(line)
     return strip_citations(first[0]) if first else ""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.embeddings import LIGHT_BATCH_MAX
 from index.query_vectors import QueryVectors
 
 _QUERY_CACHE = 2048
@@ -35,9 +36,11 @@ class SentenceEmbedder:
         with self._lock:
             found = {t: self._docs[t] for t in unique if t in self._docs}
         missing = [t for t in unique if t not in found]
-        if missing:
-            computed = np.asarray(self._embeddings.embed_documents(missing), dtype=np.float32)
-            found.update(zip(missing, computed, strict=True))
+        # in batches the light encoder takes, so answering never waits for torch to load
+        for start in range(0, len(missing), LIGHT_BATCH_MAX):
+            batch = missing[start : start + LIGHT_BATCH_MAX]
+            computed = np.asarray(self._embeddings.embed_documents(batch), dtype=np.float32)
+            found.update(zip(batch, computed, strict=True))
         with self._lock:
             for text in unique:
                 self._docs[text] = found[text]

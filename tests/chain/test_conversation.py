@@ -115,3 +115,11 @@ def test_a_follow_up_on_a_detail_of_the_last_answer_keeps_its_lead(chain):
     assert answer.text.lstrip("• ").startswith("South Korea has focused")
     follow = chain.answer("which markets are those aimed at?", turns((first, answer)))
     assert follow.text.startswith("South Korea has focused"), follow.text
+
+
+def test_the_lead_of_a_bulleted_answer_is_its_first_bullet(chain):
+    first = "which korean companies lead the battery industry? bullets pls"
+    answer = chain.answer(first)
+    assert answer.text.startswith("•") and "\n•" in answer.text
+    query = chain.understand("any problems with that?", turns((first, answer)))
+    assert query.said == answer.citations[0].quote
