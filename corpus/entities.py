@@ -148,19 +148,58 @@ def _matcher_for(entities: Iterable[Entity]) -> tuple[re.Pattern[str], dict[str,
 
 @lru_cache(maxsize=8)
 def _matcher(entities: tuple[Entity, ...]) -> tuple[re.Pattern[str], dict[str, Entity]]:
-    """One compiled alternation over every surface form, longest first, built once per gazetteer."""
+    """One compiled pattern over every surface form, built once per gazetteer: the forms as a
+    trie (one branch per shared prefix), so a text is read once however many forms there are,
+    and the longest form wins."""
     by_form: dict[str, Entity] = {}
-    parts: list[tuple[int, str]] = []
+    any_case: dict = {}
+    exact: dict = {}
     for entity in entities:
         for form in (entity.name, *entity.aliases):
-            by_form.setdefault(_normalise(form).lower(), entity)
-            parts.append((len(form), f"(?i:{_form_regex(form)})"))
+            key = _normalise(form).lower()
+            by_form.setdefault(key, entity)
+            _insert(any_case, key)
         for form in entity.case_sensitive:
-            by_form.setdefault(_normalise(form), entity)
-            parts.append((len(form), _form_regex(form)))
-    parts.sort(key=lambda part: -part[0])
-    body = "|".join(regex for _, regex in parts) or r"(?!x)x"
+            key = _normalise(form)
+            by_form.setdefault(key, entity)
+            _insert(exact, key)
+    branches = [f"(?i:{_trie_regex(any_case)})" if any_case else "", _trie_regex(exact)]
+    body = "|".join(b for b in branches if b) or r"(?!x)x"
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)"), by_form
+
+
+_END = ""  # marks, in a trie node, that a form ends there
+
+
+def _insert(trie: dict, form: str) -> None:
+    node = trie
+    for char in form:
+        node = node.setdefault(char, {})
+    node[_END] = {}
+
+
+def _trie_regex(node: dict) -> str:
+    """The regex of a trie node: its branches, longest first by greed, spaces matching any run
+    of spaces and hyphens ("solid state" = "solid-state") and apostrophes either kind."""
+    branches = [
+        _char_regex(char) + _trie_regex(child)
+        for char, child in sorted(node.items())
+        if char != _END
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END in node:
+        return f"(?:{body})?"
+    return body
+
+
+def _char_regex(char: str) -> str:
+    if char == " ":
+        return _SEPARATOR_RE
+    if char == "'":
+        return "['’]"
+    return re.escape(char)
 
 
 def _form_regex(form: str) -> str:

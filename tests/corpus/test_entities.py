@@ -115,6 +115,9 @@ def test_the_world_adds_the_places_the_corpus_gazetteer_does_not_name(gazetteer)
         "India",
         "Germany",
     ]
+    # the longest form wins, whatever separates its words
+    assert [e.name for e in find_entities("People’s Republic of China", known)] == ["China"]
+    assert [e.name for e in find_entities("the Republic-of-China", known)] == ["Taiwan"]
     # the corpus's own entry wins over a world entry that shares a form with it
     clash = Entity("Koreas", "region", "Koreas", ("Korea",))
     assert clash not in with_world(gazetteer, [clash])
