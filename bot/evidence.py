@@ -130,7 +130,10 @@ def gather(
     passages = {h.chunk.parent: retriever.passage(h.chunk.parent) for h in found if h.chunk.parent}
     passages = {pid: chunk for pid, chunk in passages.items() if chunk is not None}
     elsewhere = _elsewhere(found, subject, entities)
-    members = _members(kinds, subject, entities)
+    # of the gazetteer's members, only those whose words the corpus has can be named in it
+    members = tuple(
+        m for m in _members(kinds, subject, entities) if any(retriever.knows(f) for f in m.forms)
+    )
     listed = _listed(retriever, query, members, subject, ranked)
     for hit in listed:
         if hit.chunk.parent and hit.chunk.parent not in passages:

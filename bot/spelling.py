@@ -30,7 +30,7 @@ from functools import lru_cache
 IN_USE = 100
 CONTRACTED_LENGTH = (3, 5)  # "mfg" to "govts"; a longer unknown word is a slip, not a contraction
 CONTRACTION_MATCH = 0.62
-CONTRACTION_CANDIDATES = 50  # the most common fitting words are read, no more
+CONTRACTION_CANDIDATES = 12  # the most common fitting words are read, no more
 Closeness = Callable[[str, Sequence[str]], Sequence[float]]
 MIN_LENGTH = 5  # "ppl" is one edit from "pal": shorter words are too close to too many others
 # a whole lower-case word; a dropped "g" marked by an apostrophe ("manufacturin'") still is one
