@@ -85,13 +85,14 @@ _PARTS = re.compile(
 )
 # A question may point at a part of the document rather than a topic ("per the conclusion").
 _DOCUMENT_END = re.compile(
-    r"\b(?:conclu(?:sion|ding|des)|closing|wrap[- ]?up|final (?:section|part|paragraph|thoughts|"
-    r"words)|last (?:section|part|paragraph|bit)|(?:at|in|towards?) the end|bottom line)\b",
+    r"\b(?:conclu(?:sion|ding|des)|closing|wrap[- ]?up|final (?:section|part|para(?:graph)?|"
+    r"thoughts|words)|last (?:section|part|para(?:graph)?|bit)|(?:at|in|towards?) the end|"
+    r"bottom line)\b",
     re.IGNORECASE,
 )
 _DOCUMENT_START = re.compile(
-    r"\b(?:intro(?:duction)?|opening (?:section|part|paragraph|lines?)|first (?:section|part|"
-    r"paragraph)|at the (?:start|top|beginning))\b",
+    r"\b(?:intro(?:duction)?|opening (?:section|part|para(?:graph)?|lines?)|first (?:section|"
+    r"part|para(?:graph)?)|at the (?:start|top|beginning))\b",
     re.IGNORECASE,
 )
 END, START = "end", "start"

@@ -127,6 +127,8 @@ def test_the_clause_a_question_takes_as_given(question, clause):
         ("According to the wrap-up, what matters?", END, False),
         ("In the closing section, what three ingredients?", END, False),
         ("what does the intro say?", START, False),
+        ("per the opening para, what else reinforces asia's spot on top?", START, False),
+        ("in the last para, what does it say?", END, False),
         ("can u give me a quick summary of the whole thing", None, True),
         ("tl;dr?", None, True),
     ],
