@@ -136,11 +136,17 @@ def _side_picks(part: Part, evidence: Evidence) -> list:
     alone = [
         h
         for h in named
-        if h is not named[0]
-        and h.score >= named[0].score - GAP
-        and not any(mentioned(r, h.chunk.text) for r in part.rivals)
+        if h is not named[0] and not any(mentioned(r, h.chunk.text) for r in part.rivals)
     ]
-    return [named[0], *alone][:SIDE_SENTENCES]
+    near = [h for h in alone if h.score >= named[0].score - GAP]
+    # of two sides, a best that names both says what they share or how they differ; the
+    # side's own best sentence says what it is, however far behind, when it answers the
+    # compared aspect as a side's best must
+    shared = len(part.rivals) == 1 and mentioned(part.rivals[0], named[0].chunk.text)
+    answers = bool(alone) and alone[0].score >= (part.reach or named[0].score) * PART_RATIO
+    if shared and answers and alone[0] not in near:
+        near = [alone[0], *near]
+    return [named[0], *near][:SIDE_SENTENCES]
 
 
 def _context(hit, evidence: Evidence) -> str:

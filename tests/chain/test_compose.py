@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.compose import choose
-from bot.evidence import Evidence
+from bot.evidence import Evidence, Part
 from bot.intent import read_intent
+from bot.names import Name
 from index.records import Chunk, ScoredChunk
 
 
@@ -34,3 +35,22 @@ def test_parentheses_that_do_not_spell_the_term_are_not_taken_for_it():
     )
     chosen = [h.chunk.text for h in choose(Evidence(q, (), found), read_intent(q)).chosen]
     assert chosen == ["HPAL dissolves laterite ore in acid at high pressure."]
+
+
+KOREA = Name("South Korea", "place", ("South Korea", "Korean"))
+JAPAN = Name("Japan", "place", ("Japan", "Japanese"))
+SHARED = "South Korea and Japan both focus on high-end batteries."
+KOREAN_FOCUS = "South Korea has focused on high-energy-density batteries."
+
+
+def korea_side(own_score: float) -> Part:
+    ranked = (hit(SHARED, 0.70, 1), hit(KOREAN_FOCUS, own_score, 2))
+    return Part("focus", KOREA, ranked, (JAPAN,), reach=0.70)
+
+
+def test_a_sides_own_best_sentence_joins_a_shared_one_that_answers_the_aspect():
+    q = "korea vs japan: what is each one's focus?"
+    for own_score, joins in ((0.55, True), (0.40, False)):  # 0.40 < 0.7 of the reach
+        evidence = Evidence(q, (KOREA, JAPAN), (hit(SHARED, 0.9, 1),), (korea_side(own_score),))
+        chosen = [h.chunk.text for h in choose(evidence, read_intent(q)).chosen]
+        assert (KOREAN_FOCUS in chosen) is joins, own_score
