@@ -389,6 +389,12 @@ def test_a_country_the_corpus_does_not_cover_is_a_name_even_typed_in_lower_case(
         assert answer.reason.startswith("named_things"), answer.reason
 
 
+def test_a_sentence_its_section_names_as_the_subject_counts_as_about_it(chain, corpus_sentences):
+    answer = chain.answer("what hurdles are the US and EU efforts running into?")
+    assert_grounded(answer, corpus_sentences)
+    assert answer.text.lstrip("• ").startswith("However, these efforts face hurdles"), answer.text
+
+
 def test_a_rank_and_a_chemical_symbol_are_no_unknown_figure_or_name(chain, corpus_sentences):
     for question in (
         "who does the doc call the undisputed #1 in making batteries?",
