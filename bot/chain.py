@@ -156,7 +156,7 @@ class AnswerChain:
         cleaned = clean_question(question)
         prof = profile(cleaned)
         text = strip_injection(cleaned) if prof.injection else cleaned
-        text = correct(text, self.retriever.knows, self._closeness)
+        text = correct(text, self.retriever.knows, self.embedder.similarities)
         rewritten = rewrite(text, history, self.entities) if text else text
         # what is asked is read from the user's own words; the rewrite only adds the subject
         intent = read_intent(text) if rewritten != text else read_intent(rewritten)
@@ -177,10 +177,6 @@ class AnswerChain:
         except Exception as exc:  # any store failure is the same thing to a user
             log.warning("retrieval failed: %s", type(exc).__name__)
             raise BackendUnavailable(messages.BACKEND_UNAVAILABLE) from exc
-
-    def _closeness(self, word: str, others: Sequence[str]) -> Sequence[float]:
-        """Cosine similarity of a word to each of the others."""
-        return (self.embedder.vectors(list(others)) @ self.embedder.vectors([word])[0]).tolist()
 
     def _kinds_listed(self, nouns: Sequence[str]) -> tuple[str, ...]:
         """The gazetteer kinds that a list question's class nouns name: the kind whose name is

@@ -172,7 +172,8 @@ def after_selection(
     # a figure answers when it is about the asked things (a year dates a thing; it is not a
     # count, an amount or a rate of it)
     figures = [t for t in about if any(not _YEAR.fullmatch(n) for n in numbers_in(t))]
-    if intent.counts and SOURCE_WORDS & set(content_terms(query)):
+    source = bool(SOURCE_WORDS & set(content_terms(query)))  # "...does the doc name?"
+    if intent.counts and source:
         # "how many giants does the doc name?" counts what the source lists, and "giants like
         # A, B, and C" lists them; "how many companies are active in Japan?" counts the world,
         # of which "companies like A and B" are examples
@@ -180,7 +181,6 @@ def after_selection(
     # "how many regions has China invested in?" is counted by a sentence that names them,
     # "in Australia, South America, and Africa", unless it gives them as examples ("companies
     # like A and B"), which count only what the source names
-    source = bool(SOURCE_WORDS & set(content_terms(query)))
     counted = intent.counts and any(names_members(t, members, source) for t in about)
     if (
         intent.asks_for == QUANTITY

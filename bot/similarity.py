@@ -59,8 +59,14 @@ class SentenceEmbedder:
             return np.zeros(0, dtype=np.float32)
         return self.vectors(texts) @ self.query(query)
 
+    def similarities(self, text: str, others: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of `text` to each of the others, all embedded as documents."""
+        if not others:
+            return np.zeros(0, dtype=np.float32)
+        return self.vectors(others) @ self.vectors([text])[0]
+
     def best(self, sentence: str, candidates: Sequence[str]) -> float:
         """Highest cosine similarity of `sentence` to any candidate (the guard's Similarity)."""
         if not candidates:
             return 0.0
-        return float(np.max(self.vectors(candidates) @ self.vectors([sentence])[0]))
+        return float(np.max(self.similarities(sentence, candidates)))
