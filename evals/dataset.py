@@ -222,8 +222,12 @@ def _turns(data: dict[str, Any], kind: Any, reasons: list[str]) -> tuple[str, ..
     question, turns = data.get("question"), data.get("turns")
     if kind == "followup" or (turns is not None and question is None):
         ok = isinstance(turns, list) and len(turns) >= 2 and all(_text(t) for t in turns)
-        if not ok or question is not None:
+        if not ok:
             reasons.append("a followup case needs 'turns': a list of two or more questions")
+            return ()
+        # a thread may also repeat its last turn as 'question'; any other question is ambiguous
+        if question is not None and (not _text(question) or question.strip() != turns[-1].strip()):
+            reasons.append("a followup case's 'question', when given, must be its last turn")
             return ()
         return tuple(turns)
     if turns is not None or not _text(question):

@@ -103,6 +103,10 @@ def test_partial_sentence_is_not_evidence(tmp_path, corpus):
         (dict(GOOD, answer_keys="China"), "'answer_keys' must be a list"),
         ({k: v for k, v in GOOD.items() if k != "question"}, "needs 'question'"),
         (dict(GOOD, kind="followup"), "followup case needs 'turns'"),
+        (
+            dict(GOOD, kind="followup", turns=["Who leads?", "and why?"]),
+            "'question', when given, must be its last turn",
+        ),
         (dict(GOOD, extra=1), "unknown field 'extra'"),
         (
             dict(GOOD, answer_keys=["CATL"]),
@@ -119,6 +123,13 @@ def test_each_mistake_is_named(tmp_path, corpus, row, expected):
     problems = problems_of(tmp_path, corpus, row)
     assert any(expected in p for p in problems), problems
     assert problems[0].startswith("1: ")
+
+
+def test_a_thread_may_repeat_its_last_turn_as_question(tmp_path, corpus):
+    turns = ["Which country leads?", GOOD["question"]]
+    row = dict(GOOD, kind="followup", turns=turns)
+    (case,) = load_dataset(write(tmp_path, row), corpus)
+    assert case.turns == tuple(turns)
 
 
 def test_duplicate_ids_name_the_first_line(tmp_path, corpus):
