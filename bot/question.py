@@ -27,9 +27,20 @@ _INJECTION = re.compile(
     r"context|above|previous|prior|everything)\b"
     r"|\b(system|hidden|initial|original)\s+(prompt|instructions?|message)\b"
     r"|\byou are (now|no longer)\b|\bpretend\b|\bact as\b|\brole-?play\b|\bjailbreak\b|\bdeveloper mode\b"
-    r"|\b(say|print|output|repeat|write|respond with|reply with|answer with|declare|state|announce)\b"
-    r".{0,20}\b(that|exactly|verbatim|only|the following|after me)\b"
     r"|<!(channel|here|everyone)>|@(channel|here|everyone)\b",
+    re.IGNORECASE,
+)
+# "say that...", "reply with exactly..." tell the bot what to write...
+_DICTATION = re.compile(
+    r"\b(say|print|output|repeat|write|respond with|reply with|answer with|declare|state|announce)\b"
+    r".{0,20}\b(that|exactly|verbatim|only|the following|after me)\b",
+    re.IGNORECASE,
+)
+# ...unless someone else is the one saying it: "what does the writer say that adds up to?"
+# reports speech (an auxiliary with a subject other than "you" comes first); "can you say that"
+# is still a request to the bot.
+_REPORTED = re.compile(
+    r"\b(?:do|does|did|doesn't|didn't|don't|can|could|would|will|might|should)\s+(?!you\b)\w+",
     re.IGNORECASE,
 )
 _INSTRUCTION_SPLIT = re.compile(r"[.;:!\n]|\band\b|\bthen\b", re.IGNORECASE)
@@ -66,10 +77,24 @@ def is_readable(text: str) -> bool:
     return len(re.findall(r"[^\W\d_]", text)) >= 2 and bool(tokens(text))
 
 
+def is_instruction(text: str) -> bool:
+    """The text tells the bot what to do or write, rather than asking about the corpus."""
+    if _INJECTION.search(text):
+        return True
+    return any(
+        not _REPORTED.search(_clause_before(text, m.start())) for m in _DICTATION.finditer(text)
+    )
+
+
+def _clause_before(text: str, end: int) -> str:
+    """The words of the clause that runs up to `end`."""
+    return re.split(r"[.?!;:\n\[\]()<>]|\b(?:and|then|also)\b", text[:end], flags=re.IGNORECASE)[-1]
+
+
 def strip_injection(text: str) -> str:
     """The parts of a question that are not instructions to the bot."""
     parts = [p.strip() for p in _INSTRUCTION_SPLIT.split(text) if p and p.strip()]
-    kept = [p for p in parts if not _INJECTION.search(p)]
+    kept = [p for p in parts if not is_instruction(p)]
     return " ".join(kept)
 
 
@@ -80,5 +105,5 @@ def profile(text: str) -> QuestionProfile:
         readable=is_readable(text),
         greeting=bool(GREETING_RE.match(text.strip())),
         thanks=bool(THANKS_RE.match(text.strip())),
-        injection=bool(_INJECTION.search(text)),
+        injection=is_instruction(text),
     )
