@@ -30,8 +30,16 @@ _PERSON = re.compile(
     re.IGNORECASE,
 )
 
+# "when" asks for a date where a question's auxiliary follows it ("when did...", "when exactly
+# was...") or nothing does ("...and when?"); ", when they try to catch up" says under what
+# circumstances and asks for none.
+_AUXILIARY = r"(?:is|was|are|were|will|would|did|does|do|has|have|had|can|could|should|may|might)"
+# "whats the share", "wheres it made": a contraction typed without its apostrophe ("its" is
+# left alone: it is a word of its own)
+_UNMARKED_CONTRACTION = re.compile(r"\b(what|who|where|how|when|that|there)s\b", re.IGNORECASE)
 _DATE = re.compile(
-    r"(?:^|[,;:\-–—]\s*|\b(?:and|so|but|or)\s+)(?:since |until |by )?when\b(?! it comes)"
+    r"(?:^|[,;:\-–—]\s*|\b(?:and|so|but|or)\s+)(?:since |until |by )?when"
+    r"(?:['’]s\b|(?:\s+\w+ly)?\s+" + _AUXILIARY + r"\b|\s*(?:[?!.]|$))"
     r"|\b(?:what|which)\s+(?:year|date|month|decade)s?\b|\bhow long ago\b|\bin what year\b",
     re.IGNORECASE,
 )
@@ -238,7 +246,7 @@ def _unit(text: str) -> str:
 
 def read_intent(question: str) -> Intent:
     """Classify a cleaned question by what it asks for."""
-    text = question.strip()
+    text = _UNMARKED_CONTRACTION.sub(r"\1's", question.strip())
     parts = tuple(p.strip(" ,?") for p in _PARTS.split(text) if p and p.strip(" ,?"))
     parts = tuple(p for p in parts if len(content_terms(p)) >= MIN_PART_TERMS)
     # after the first, a part must ask something: "short version", "bullet list is fine" and
