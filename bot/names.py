@@ -43,11 +43,13 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > len(letters) / 2:
         return tuple(names)  # a shouted question: its capitals mark no names
-    # "Harita's HPAL" is two names; only the first piece of a run can open a sentence
+    # only the first piece of a run can open a sentence
+    # "Harita's HPAL" is two names, and so is "the ACC JV": acronyms side by side name
+    # different things
     spans = [
         (i == 0 and _sentence_initial(text, match.start()), piece)
         for match in _CAPITALISED.finditer(text)
-        for i, piece in enumerate(re.split(r"(?:'s|’s)\s+", match.group(0)))
+        for i, piece in enumerate(_pieces(match.group(0)))
     ]
     for opens_sentence, raw in spans:
         span = re.sub(r"(?:'s|’s)$", "", raw.strip(".-’'"))
@@ -67,6 +69,21 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
             continue  # a form of a gazetteer entity already listed
         names.append(Name(span, "name", _forms(span)))
     return tuple(names)
+
+
+def _pieces(run: str) -> list[str]:
+    """A run of capitalised words cut where one name ends: at a possessive, and between two
+    acronyms."""
+    pieces = []
+    for part in re.split(r"(?:'s|’s)\s+", run):
+        words = part.split()
+        start = 0
+        for i in range(1, len(words)):
+            if _acronym(words[i - 1]) and _acronym(words[i]):
+                pieces.append(" ".join(words[start:i]))
+                start = i
+        pieces.append(" ".join(words[start:]))
+    return pieces
 
 
 def _forms(span: str) -> tuple[str, ...]:
@@ -138,5 +155,6 @@ def _acronym(word: str) -> bool:
 
 
 def _common(word: str) -> bool:
-    lowered = word.lower()
+    # "I've", "It's", "That'll": a function word with its contraction is still one
+    lowered = re.sub(r"['’](?:s|m|d|ve|ll|re)$", "", word.lower())
     return lowered in STOPWORDS or lowered in QUESTION_WORDS or lowered in {"i", "ok", "okay"}
