@@ -18,7 +18,7 @@ from bot import decide, messages
 from bot.compose import Draft, choose, summarise
 from bot.decide import Verdict
 from bot.errors import BackendUnavailable
-from bot.evidence import Evidence, gather
+from bot.evidence import Evidence, gather, referent
 from bot.guard import GuardedAnswer, cite, complete, guard
 from bot.intent import Intent, read_intent
 from bot.question import QuestionProfile, clean_question, profile, strip_injection
@@ -209,6 +209,7 @@ class AnswerChain:
             self.embedder.best,
             lambda span: bool(find_entities(span, self.entities)),
             evidence.members,
+            lambda unit: referent(self.retriever, unit),
         )
         checks = tuple(str(c) for c in (verdict.check, selection.check) if c)
         notes: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot import messages
 from bot.evidence import Evidence
@@ -138,15 +139,21 @@ def after_selection(
     similarity: WordSimilarity,
     is_entity: Callable[[str], bool] = lambda span: False,
     members: Sequence[Name] = (),
+    referent: Callable[[Any], str] = lambda unit: "",
 ) -> Verdict:
     """Does the answer carry what the question asks for (a date, a figure), and is the
     premise of a why/now-that question stated by the corpus? `members` are the things of the
-    kind a "how many regions..." question counts (see evidence.Evidence.members)."""
+    kind a "how many regions..." question counts (see evidence.Evidence.members); `referent`
+    gives what a pronoun-led sentence refers back to (see evidence.referent)."""
     texts = [h.chunk.text for h in chosen]
-    # a sentence is about a name when it, its section or its document's title names it; a
-    # comparison's sentences may each be about one side
+    # a sentence is about a name when it, what its pronoun refers to, its section or its
+    # document's title names it; a comparison's sentences may each be about one side
     each = any if intent.wants_comparison else all
-    about = [h.chunk.text for h in chosen if each(mentioned(n, _about_text(h)) for n in names)]
+    about = [
+        h.chunk.text
+        for h in chosen
+        if each(mentioned(n, f"{referent(h.chunk)} {_about_text(h)}") for n in names)
+    ]
     dated = [t for t in about if _YEAR.search(t)]
     if intent.asks_for == PERSON and not any(_person_named(t, names, is_entity) for t in texts):
         return Verdict(

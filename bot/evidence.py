@@ -33,6 +33,11 @@ NAME_BONUS = 0.1
 # efforts running into?" leads with the hurdles sentence (under "US and EU responses")
 # instead of the one naming Europe; the distractor benchmark is unchanged (56/60).
 SECTION_SHARE = 1.0
+# A sentence that opens with a pronoun ("It is now building a plant in Debrecen", "These
+# companies benefit...") is about what the sentences before it name: up to this many of them
+# are read, back to one that opens otherwise.
+REFERENT_SENTENCES = 2
+_ANAPHOR = re.compile(r"^(?:it|its|they|their|them|this|these|those|he|she|his|her)\b", re.I)
 SENTENCES_K = 12  # sentences read for the whole question
 PART_K = 4  # ...and for each part or side
 # A question that names things reads this many times SENTENCES_K, then keeps the sentences
@@ -248,6 +253,19 @@ def _on_subject(hits: Sequence[ScoredChunk], names: Sequence[Name], retriever: A
         if h.chunk.source_id in sources or any(mentioned(n, h.chunk.title) for n in names)
     ]
     return tuple((kept or list(hits))[:SENTENCES_K])
+
+
+def referent(retriever: Any, unit: Any) -> str:
+    """What a pronoun-led sentence refers back to: the sentences before it in its section, up
+    to REFERENT_SENTENCES, back to one that does not open with a pronoun ("" for others)."""
+    before = getattr(retriever, "sentence_before", None)
+    found: list[str] = []
+    while before is not None and _ANAPHOR.match(unit.text) and len(found) < REFERENT_SENTENCES:
+        unit = before(unit)
+        if unit is None:
+            break
+        found.append(unit.text)
+    return " ".join(reversed(found))
 
 
 def _favour_names(hits: Sequence[ScoredChunk], names: Sequence[Name], weigh) -> tuple:

@@ -150,6 +150,15 @@ class HybridRetriever:
         """The anchors of a document's sections, in document order."""
         return list(dict.fromkeys(u.anchor for u in self.sentences if u.source_id == source_id))
 
+    def sentence_before(self, unit: Chunk) -> Chunk | None:
+        """The sentence before this one in its section (None for the section's first)."""
+        row = self._sentence_row.get(unit.id)
+        if not row:
+            return None
+        prior = self.sentences[row - 1]
+        same = prior.source_id == unit.source_id and prior.anchor == unit.anchor
+        return prior if same else None
+
     def passages_with_words(self, forms: Sequence[str]) -> list[Chunk]:
         """Passages that hold every word of one of the forms (in any order: the caller checks
         the phrase)."""

@@ -211,3 +211,18 @@ def test_an_agent_noun_meets_its_verb():
     assert not decide.after_selection(q, read_intent(q), chosen, [imip], no_paraphrase).final
     assert decide.topic_met("who invest", ["investors arrived"], [], no_paraphrase) == 1.0
     assert decide.topic_met("who bank", ["bankruptcy arrived"], [], no_paraphrase) == 0.0
+
+
+def test_a_pronoun_led_sentence_is_about_what_the_sentence_before_it_names():
+    q = "how many GWh is CATL planning for the Debrecen plant?"
+    catl = Name("CATL", "company", ("CATL",))
+    chosen = [
+        hit("It is now building a plant in Debrecen with a planned capacity of 100 GWh.", 0.6)
+    ]
+    alone = decide.after_selection(q, read_intent(q), chosen, [catl], no_paraphrase)
+    assert alone.final and alone.lacks == "figure"  # on its own, the figure is about "It"
+    before = {"s0": "CATL began producing cells in 2022 at its plant in Arnstadt."}
+    verdict = decide.after_selection(
+        q, read_intent(q), chosen, [catl], no_paraphrase, referent=lambda u: before[u.id]
+    )
+    assert not verdict.final

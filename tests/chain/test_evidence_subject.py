@@ -60,3 +60,31 @@ def test_when_no_document_names_them_the_best_sentences_stay():
     other = unit("valdoria", "The Clean Industry Act grants credits.", 1)
     retriever = Passages(unit("valdoria", "The Clean Industry Act grants credits.", 0, "p"))
     assert _on_subject([scored(other, 0.5)], [US], retriever) == (scored(other, 0.5),)
+
+
+def test_a_pronoun_led_sentence_refers_back_to_the_sentences_before_it():
+    from bot.evidence import REFERENT_SENTENCES, referent
+    from index.records import Chunk
+
+    texts = [
+        "CATL opened a plant in Arnstadt.",
+        "It is now building one in Debrecen.",
+        "Its capacity is 100 GWh.",
+        "They say more will follow.",
+        "Hungary welcomed it.",
+    ]
+    units = [
+        Chunk(f"s{i}", t, "doc", "A report", "plants", "sentence", position=i)
+        for i, t in enumerate(texts)
+    ]
+
+    class Sentences:
+        @staticmethod
+        def sentence_before(unit):
+            return units[unit.position - 1] if unit.position else None
+
+    assert referent(Sentences, units[1]) == texts[0]
+    assert referent(Sentences, units[2]) == " ".join(texts[:2])  # "Its" -> "It" -> CATL
+    assert REFERENT_SENTENCES == 2 and referent(Sentences, units[3]) == " ".join(texts[1:3])
+    assert referent(Sentences, units[4]) == ""  # opens with a name: refers to nothing before
+    assert referent(object(), units[1]) == ""  # a retriever that cannot say: no referent

@@ -114,3 +114,17 @@ def test_retriever_exposes_chunks_and_embeddings(
     assert retriever.embeddings is not None
     anchors = {c.anchor for c in retriever.chunks}
     assert anchors == {p.anchor for d in seed_corpus.documents for p in d.paragraphs}
+
+
+def test_a_sentence_knows_the_one_before_it_in_its_section(retriever: HybridRetriever) -> None:
+    by_text = {u.text.split(",")[0]: u for u in retriever.sentences}
+    second = by_text["These countries have built robust supply chain ecosystems"]
+    first = retriever.sentence_before(second)
+    assert first is not None and first.text.startswith("Asia has established itself")
+    # a section's first sentence has none: the one before it is about something else
+    assert (
+        retriever.sentence_before(
+            by_text["China is the undisputed leader in battery manufacturing"]
+        )
+        is None
+    )
