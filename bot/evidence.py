@@ -115,8 +115,9 @@ def gather(
     found = retriever.search_sentences(query, k=SENTENCES_K * SUBJECT_READ, mentions=forms)
     found = _on_subject(found, subject, retriever) if subject else found[:SENTENCES_K]
     ranked = _favour_names(found, subject, weigh)
+    pointed: tuple[str, str] | None = None  # (document, section) the question points at
     if intent.section and ranked:
-        ranked = _favour_section(retriever, query, ranked, intent.section)
+        ranked, pointed = _favour_section(retriever, query, ranked, intent.section)
     parts = []
     for p in intent.parts:
         # a part that names nothing ("or does it reach further upstream?") is about what the
@@ -137,6 +138,10 @@ def gather(
     passages = {h.chunk.parent: retriever.passage(h.chunk.parent) for h in found if h.chunk.parent}
     passages = {pid: chunk for pid, chunk in passages.items() if chunk is not None}
     elsewhere = _elsewhere(found, subject, entities)
+    if pointed:
+        # "in the closing section, what...": the answer comes from that section
+        outside = {h.chunk.id for h in found if (h.chunk.source_id, h.chunk.anchor) != pointed}
+        elsewhere = elsewhere | outside
     # of the gazetteer's members, only those whose words the corpus has can be named in it
     members = tuple(
         m for m in _members(kinds, subject, entities) if any(retriever.knows(f) for f in m.forms)
@@ -314,9 +319,10 @@ def _elsewhere(hits: Sequence[ScoredChunk], names: Sequence[Name], entities) -> 
     return frozenset(out)
 
 
-def _favour_section(retriever: Any, query: str, ranked, section: str) -> tuple:
+def _favour_section(retriever: Any, query: str, ranked, section: str) -> tuple[tuple, Any]:
     """Rank the sentences of the pointed-at section higher: that section of whichever of the
-    best few documents holds the sentence closest to the question there."""
+    best few documents holds the sentence closest to the question there. Returns the ranking
+    and the (document, section) chosen, None when no document has one."""
     sources = list(dict.fromkeys(h.chunk.source_id for h in ranked))[:SECTION_DOCUMENTS]
     best: tuple = ()
     for source in sources:
@@ -330,10 +336,11 @@ def _favour_section(retriever: Any, query: str, ranked, section: str) -> tuple:
         if inside and (not best or inside[0].score > best[0].score):
             best = inside
     if not best:
-        return ranked
+        return ranked, None
     boosted = {h.chunk.id: replace(h, score=h.score + SECTION_BONUS) for h in best}
     merged = {h.chunk.id: h for h in ranked} | boosted
-    return tuple(sorted(merged.values(), key=lambda h: -h.score)[:SENTENCES_K])
+    pointed = (best[0].chunk.source_id, best[0].chunk.anchor)
+    return tuple(sorted(merged.values(), key=lambda h: -h.score)[:SENTENCES_K]), pointed
 
 
 def search_text(query: str, names: Sequence[Name]) -> str:

@@ -244,11 +244,17 @@ def _unit(text: str) -> str:
     return match.group("unit") if match else ""
 
 
+def _unpointed(text: str) -> str:
+    """The text without the words that point at a part of the document."""
+    return _DOCUMENT_START.sub(" ", _DOCUMENT_END.sub(" ", text))
+
+
 def read_intent(question: str) -> Intent:
     """Classify a cleaned question by what it asks for."""
     text = _UNMARKED_CONTRACTION.sub(r"\1's", question.strip())
     parts = tuple(p.strip(" ,?") for p in _PARTS.split(text) if p and p.strip(" ,?"))
-    parts = tuple(p for p in parts if len(content_terms(p)) >= MIN_PART_TERMS)
+    # "In the closing section, what three...": a part that only says where to look is no part
+    parts = tuple(p for p in parts if len(content_terms(_unpointed(p))) >= MIN_PART_TERMS)
     # after the first, a part must ask something: "short version", "bullet list is fine" and
     # "names too" say how to answer, not what
     parts = parts[:1] + tuple(p for p in parts[1:] if _ASKING.match(p))
