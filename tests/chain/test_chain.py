@@ -411,3 +411,11 @@ def test_a_typing_slip_is_searched_as_the_word_meant(chain, corpus_sentences):
     assert_grounded(answer, corpus_sentences)
     assert "production" in answer.rewritten_query
     assert "70%" in quotes(answer) and "scaling production" in quotes(answer)
+
+
+def test_a_question_pointing_at_a_section_is_answered_from_it(chain, corpus_sentences):
+    answer = chain.answer("In the closing section, what three ingredients produced the lead?")
+    assert_grounded(answer, corpus_sentences)
+    assert "strategic planning, government support, and corporate investment" in answer.text
+    # every sentence from the closing section, none from the raw-materials one that reads closer
+    assert {c.anchor for c in answer.citations} == {"outlook"}
