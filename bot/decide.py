@@ -155,7 +155,11 @@ def after_selection(
         if each(mentioned(n, f"{referent(h.chunk)} {_about_text(h)}") for n in names)
     ]
     dated = [t for t in about if _YEAR.search(t)]
-    if intent.asks_for == PERSON and not any(_person_named(t, names, is_entity) for t in texts):
+    if (
+        intent.asks_for == PERSON
+        and not any(_person_named(t, names, is_entity) for t in texts)
+        and not _body_answers(intent, texts[:1], names, is_entity)
+    ):
         return Verdict(
             final=True,
             message=messages.NO_PERSON,
@@ -290,6 +294,33 @@ def _person_named(text: str, names: Sequence[Name], is_entity: Callable[[str], b
         if not is_entity(span):
             return True
     return False
+
+
+def _body_answers(
+    intent: Intent, texts: Sequence[str], names: Sequence[Name], is_entity: Callable[[str], bool]
+) -> bool:
+    """For "who leads the industry?" (a country or firm may answer): the lead sentence names a
+    thing other than those asked about. "Who runs CATL?" asks about a firm, so only a person
+    answers it."""
+    if not intent.person_or_body or any(n.kind == "company" for n in names):
+        return False
+    for text in texts:
+        for match in _CAPITALISED_WORDS.finditer(text):
+            span = match.group(0)
+            if any(mentioned(n, span) for n in names):
+                continue
+            if is_entity(span) or not _sentence_initial_only(text, match):
+                return True
+    return False
+
+
+_CAPITALISED_WORDS = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*)*")
+
+
+def _sentence_initial_only(text: str, match: re.Match) -> bool:
+    """A single capitalised word opening the sentence is capitalised for that reason alone,
+    unless it is a known name."""
+    return match.start() == 0 and " " not in match.group(0)
 
 
 def _known_figure(number: str, figures: set[str]) -> bool:

@@ -22,11 +22,19 @@ _EXACT = re.compile(
     r"|\brates?\b",
     re.IGNORECASE,
 )
-# "who is the CEO of ..." asks for a person; "who leads the industry?" may be answered by firms.
+# "who is the CEO of ...", "who replaced X as CEO?" ask for a person: the role names one.
 _PERSON = re.compile(
-    r"\bwho(?:'s| is| was| are| were)\b(?: the)?(?: [\w'’-]+){0,3} (?:president|ceo|founder|"
-    r"chair(?:man|woman|person)?|head|minister|director|chief|boss|owner|leader)s?\b"
-    r"|\bwho (?:founded|runs|heads|owns|started)\b|\bname of the (?:ceo|founder|minister)\b",
+    r"\bwho\b(?:[\s'’]+[\w'’-]+){0,5}?\s+(?:president|ceo|co-?founder|founder|"
+    r"chair(?:man|woman|person)?|minister|director|chief executive|boss|executive|chancellor|"
+    r"premier)s?\b"
+    r"|\bwho (?:founded|started)\b|\bname of the (?:ceo|founder|minister|president)\b",
+    re.IGNORECASE,
+)
+# "who leads the industry?", "who runs most of the plants?", "who is the head of..." may be
+# answered by a country or a firm as well as by a person
+_PERSON_OR_BODY = re.compile(
+    r"\bwho(?:'s|’s| is| was| are| were)\b(?: the)?(?: [\w'’-]+){0,3} (?:head|chief|owner|leader)s?\b"
+    r"|\bwho (?:runs|heads|owns|leads)\b",
     re.IGNORECASE,
 )
 
@@ -167,6 +175,8 @@ class Intent:
     # every member of them ("every company", "which firms does the doc name"), not only those
     # the question's other words pick out ("which countries dominate...")
     lists_all: bool = False
+    # a "who" question a country or a firm may answer as well as a person ("who leads...")
+    person_or_body: bool = False
 
     @property
     def wants_many(self) -> bool:
@@ -266,7 +276,7 @@ def read_intent(question: str) -> Intent:
         DATE
         if _DATE.search(text)
         else PERSON
-        if _PERSON.search(text)
+        if _PERSON.search(text) or _PERSON_OR_BODY.search(text)
         else QUANTITY
         if _QUANTITY.search(text)
         else None
@@ -285,6 +295,7 @@ def read_intent(question: str) -> Intent:
         counts=asks_for == QUANTITY and bool(_HOW_MANY_THINGS.search(text)),
         defines=_defined(text),
         listing=_classes(text),
+        person_or_body=bool(_PERSON_OR_BODY.search(text)) and not _PERSON.search(text),
         lists_all=_lists_all(text),
         section=END
         if _DOCUMENT_END.search(text)

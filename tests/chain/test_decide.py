@@ -226,3 +226,14 @@ def test_a_pronoun_led_sentence_is_about_what_the_sentence_before_it_names():
         q, read_intent(q), chosen, [catl], no_paraphrase, referent=lambda u: before[u.id]
     )
     assert not verdict.final
+
+
+def test_a_who_question_a_country_may_answer_is_answered_by_one():
+    q = "who are the leaders in battery manufacturing?"
+    lead = [hit("China is the undisputed leader in battery manufacturing.", 0.7)]
+    is_entity = lambda span: span == "China"  # noqa: E731 - the gazetteer, in one line
+    assert not decide.after_selection(q, read_intent(q), lead, [], no_paraphrase, is_entity).final
+    q = "who is the CEO of CATL?"  # a role only a person fills
+    catl = Name("CATL", "company", ("CATL",))
+    ceo = decide.after_selection(q, read_intent(q), lead, [catl], no_paraphrase, is_entity)
+    assert ceo.final and ceo.lacks == "person"

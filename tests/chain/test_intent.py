@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.evidence import coordinated
-from bot.intent import DATE, END, QUANTITY, START, read_intent
+from bot.intent import DATE, END, PERSON, QUANTITY, START, read_intent
 from bot.names import Name, asked_names, mentioned, spelled_out
 
 
@@ -24,10 +24,30 @@ from bot.names import Name, asked_names, mentioned, spelled_out
         ("What do you know when it comes to cobalt?", None),
         ("exact number of gigafactories china has rn?", QUANTITY),
         ("a number of firms in japan do what?", None),  # "a number of" is "several"
+        ("the opening lines say outsiders face what, exactly, when they try to catch up?", None),
+        ("CATL's Debrecen plant - when?", DATE),
+        ("when exactly was the IRA signed?", DATE),
+        ("whats LG's share of the market?", QUANTITY),  # "whats" is "what's"
+        ("who replaced Carlsson as Northvolt CEO?", PERSON),
+        ("who's the ceo of samsung sdi rn?", PERSON),
+        ("who are the leaders in battery manufacturing?", PERSON),
     ],
 )
 def test_the_kind_of_answer_asked_for(question, asks_for):
     assert read_intent(question).asks_for == asks_for
+
+
+@pytest.mark.parametrize(
+    ("question", "either"),
+    [
+        ("who are the leaders in battery manufacturing?", True),
+        ("who runs most of the world's cell plants?", True),
+        ("who is the CEO of Panasonic?", False),
+        ("who replaced Carlsson as chief executive?", False),
+    ],
+)
+def test_a_who_question_a_country_or_firm_may_answer(question, either):
+    assert read_intent(question).person_or_body is either
 
 
 @pytest.mark.parametrize(
