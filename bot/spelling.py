@@ -6,7 +6,8 @@ Contractions the embedding model reads as a corpus word are written out too: "go
 "government" (see `_expanded`); "mfg" is left as typed, the model not reading it as
 "manufacturing".
 
-A word is corrected only when nothing knows it, neither an English dictionary nor the
+A slip in a question word ("wich", "whar") is put right into the one question word a single
+edit away, so the question's shape is read. A word is corrected only when nothing knows it, neither an English dictionary nor the
 corpus's own vocabulary, and only into a word of the corpus a single edit away (a letter
 added, dropped, changed, or two swapped), the most common one if several are. A slip that
 leads to no corpus word cannot change what is found, so it is left as typed: "intro" is in no
@@ -44,6 +45,12 @@ def _dictionary():
     return SpellChecker(distance=1)
 
 
+# The words that say what a question asks ("which", "when"): a slip in one ("wich metals",
+# "wen did") hides the question's shape, though the search never reads the word.
+QUESTION_WORDS = ("what", "which", "who", "whom", "whose", "when", "where", "why", "how")
+_SHORT_WORD = re.compile(r"(?<![\w’'-])[A-Za-z][a-z]{1,5}(?![\w’'-])")
+
+
 def correct(
     question: str, in_corpus: Callable[[str], bool], closeness: Closeness | None = None
 ) -> str:
@@ -51,7 +58,24 @@ def correct(
     `in_corpus` says whether the corpus's vocabulary has a word (in any of its forms);
     `closeness` (a word, candidate words -> their similarity), when given, confirms what a
     contraction stands for."""
+    question = _SHORT_WORD.sub(lambda m: _question_word(m.group(0)), question)
     return _WORD.sub(lambda m: _corrected(m.group(0), in_corpus, closeness), question)
+
+
+def _question_word(word: str) -> str:
+    """The one question word a rare word is a single edit from ("wich" -> "which"), keeping
+    a capital; any other word as typed ("were", "show", "hwo": who or how?)."""
+    lowered = word.lower()
+    dictionary = _dictionary()
+    if (
+        lowered in QUESTION_WORDS
+        or dictionary.word_frequency.dictionary.get(lowered, 0) >= IN_USE * 10
+    ):
+        return word
+    near = [q for q in QUESTION_WORDS if q in dictionary.edit_distance_1(lowered)]
+    if len(near) != 1:
+        return word
+    return near[0].capitalize() if word[0].isupper() else near[0]
 
 
 @lru_cache(maxsize=32)

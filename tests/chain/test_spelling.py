@@ -17,7 +17,7 @@ def in_corpus(word: str) -> bool:
     ("typed", "meant"),
     [
         ("how does japan's producton scale compare?", "how does japan's production scale compare?"),
-        ("wat are the biggest advatages of asia", "wat are the biggest advantages of asia"),
+        ("wat are the biggest advatages of asia", "what are the biggest advantages of asia"),
         ("leading firms in battary manufacturin?", "leading firms in battery manufacturing?"),
         ("what tarifs apply?", "what tariffs apply?"),
         ("advantages in battery manufacturin'?", "advantages in battery manufacturing'?"),
@@ -61,3 +61,18 @@ def test_a_contraction_is_written_out_as_the_corpus_word_it_means():
     # a word in common use is no contraction; without a measure of meaning nothing is written out
     assert correct("tell me", knows, closeness) == "tell me"
     assert correct("govt support", knows) == "govt support"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("wich metals come up?", "which metals come up?"),
+        ("Wich metals?", "Which metals?"),
+        ("whar are the leading firms?", "what are the leading firms?"),
+        ("wen did it start", "when did it start"),
+        ("hwo does it work", "hwo does it work"),  # who or how: left as typed
+        ("were are they", "were are they"),  # a common word, though one edit from "where"
+    ],
+)
+def test_a_slip_in_a_question_word_is_put_right(typed, meant):
+    assert correct(typed, in_corpus) == meant
