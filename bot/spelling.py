@@ -7,9 +7,10 @@ Contractions the embedding model reads as a corpus word are written out too: "go
 "manufacturing".
 
 A slip in a question word ("wich", "whar") is put right into the one question word a single
-edit away, so the question's shape is read. A word is corrected only when nothing knows it, neither an English dictionary nor the
-corpus's own vocabulary, and only into a word of the corpus a single edit away (a letter
-added, dropped, changed, or two swapped), the most common one if several are. A slip that
+edit away, so the question's shape is read. Any other word is corrected only when nothing
+knows it, neither an English dictionary nor the corpus's own vocabulary, and only into a word
+of the corpus a single edit away (a letter added, dropped, changed, or two swapped), the most
+common one if several are. A slip that
 leads to no corpus word cannot change what is found, so it is left as typed: "intro" is in no
 dictionary, but "into" is not a word the search uses. Capitalised words, short words and words
 with digits are left alone: those are names, acronyms and chat shorthand ("ROK", "ppl").
