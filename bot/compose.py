@@ -37,6 +37,9 @@ SUBPART_RATIO = 0.35
 MAX_SENTENCES, MAX_MANY = 3, 5
 SIDE_SENTENCES = 2  # at most this many sentences per side of a comparison, each within GAP
 SUMMARY_SECTIONS = 8
+# A summary of one or two sections ("the rundown on korea") gives at least this many of their
+# sentences, the best-ranked first; one per section would leave a section's summary a line.
+SUMMARY_SENTENCES = MAX_MANY - 1
 
 
 @dataclass(frozen=True)
@@ -108,14 +111,22 @@ def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
 
 def summarise(evidence: Evidence, sections: Sequence[Sequence]) -> Draft:
     """One sentence per section: the best-ranked one found there (of those naming a listed
-    member, when there are), else the section's opening."""
+    member, when there are), else the section's opening. A summary of few sections takes
+    their next best-ranked sentences too, up to SUMMARY_SENTENCES, in the document's order."""
     scores = {h.chunk.id: h for h in evidence.pool}
     listed = {h.chunk.id: h for h in evidence.listed}  # "tl;dr every company": who, per section
+    covered = sections[:SUMMARY_SECTIONS]
     picks = []
-    for sentences in sections[:SUMMARY_SECTIONS]:
+    for sentences in covered:
         found = [listed[s.id] for s in sentences if s.id in listed]
         found = found or [scores[s.id] for s in sentences if s.id in scores]
         picks.append(max(found, key=lambda h: h.score) if found else _unscored(sentences[0]))
+    if len(picks) < SUMMARY_SENTENCES:
+        taken = {h.chunk.id for h in picks}
+        more = [scores[s.id] for ss in covered for s in ss if s.id in scores and s.id not in taken]
+        picks += sorted(more, key=lambda h: -h.score)[: SUMMARY_SENTENCES - len(picks)]
+        order = {s.id: i for i, s in enumerate(s for ss in covered for s in ss)}
+        picks.sort(key=lambda h: order[h.chunk.id])
     return Draft(tuple(picks), bullets=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot import messages
 from bot.records import Answer, Turn
+from bot.settings import REPO_ROOT
 
 
 def turns(*pairs: tuple[str, Answer]) -> list[Turn]:
@@ -74,6 +75,20 @@ def test_a_quick_summary_gets_a_bullet_per_section(chain):
     bullets = [line for line in answer.text.splitlines() if line.startswith("• ")]
     assert len(bullets) >= 5
     assert len({c.anchor for c in answer.citations}) >= 5
+
+
+def test_a_summary_of_one_section_covers_more_than_its_best_line(chain):
+    answer = chain.answer("give me the rundown on korea: who the players are and what they do")
+    bullets = [line for line in answer.text.splitlines() if line.startswith("• ")]
+    assert len(bullets) >= 3
+    assert "LG Energy Solution" in answer.text
+    assert "joint ventures" in answer.text
+    # in the order the document gives them
+    document = (REPO_ROOT / "corpus" / "documents" / "asia-battery-dominance.md").read_text(
+        encoding="utf-8"
+    )
+    places = [document.index(line[2:].rsplit(" [", 1)[0]) for line in bullets]
+    assert places == sorted(places)
 
 
 def test_a_refusal_says_which_check_decided_and_its_value(chain):
