@@ -116,9 +116,14 @@ def spelled_out(name: Name, text: str) -> bool:
     letter a word: "JVs" is "joint ventures", "EBA" the "European Battery Alliance", "LiB" a
     "lithium-ion battery" (the parts of a hyphenated word count as words), and an ampersand
     is the word "and": "R&D" is "research and development"."""
+    return spelling_of(name, text) is not None
+
+
+def spelling_of(name: Name, text: str) -> str | None:
+    """The words of the text that spell the acronym out (see spelled_out), else None."""
     letters = re.sub(r"(?<=[A-Z])s$", "", name.name)
     if not re.fullmatch(r"[A-Za-z]+(?:&[A-Za-z]+)*", letters) or not _acronym(letters):
-        return False
+        return None
     words = [w for w in re.split(r"[^\w’'&]+|(?<=\w)-(?=\w)", normalize(text)) if w]
     target = [("and" if c == "&" else c.lower()) for c in letters]
     for i in range(len(words) - len(target) + 1):
@@ -127,8 +132,8 @@ def spelled_out(name: Name, text: str) -> bool:
             w.lower() == t if t == "and" else w[0].lower() == t and not _common(w)
             for w, t in zip(run, target, strict=True)
         ):
-            return True
-    return False
+            return " ".join(run)
+    return None
 
 
 def _qualified(text: str, start: int, end: int) -> bool:

@@ -88,3 +88,36 @@ def test_a_pronoun_led_sentence_refers_back_to_the_sentences_before_it():
     assert REFERENT_SENTENCES == 2 and referent(Sentences, units[3]) == " ".join(texts[1:3])
     assert referent(Sentences, units[4]) == ""  # opens with a name: refers to nothing before
     assert referent(object(), units[1]) == ""  # a retriever that cannot say: no referent
+
+
+class Sentences:
+    """The retriever's vocabulary and sentences, over a fixed list."""
+
+    def __init__(self, *texts: str) -> None:
+        self.sentences = tuple(unit("doc", t, i) for i, t in enumerate(texts))
+
+    def knows(self, word: str) -> bool:
+        return any(word.lower() in s.text.lower().split() for s in self.sentences)
+
+
+def test_an_acronym_the_corpus_never_uses_is_searched_under_its_spelling():
+    from bot.evidence import _spelled_out
+
+    corpus = Sentences(
+        "Funding goes to research and development of cells.",
+        "More Research and Development money is due next year.",
+        "Rare deposits are mined elsewhere.",
+    )
+    rd, jv, iea = (Name(n, "name", (n,)) for n in ("R&D", "JVs", "IEA"))
+    spelled = _spelled_out(corpus, [rd, jv, iea])
+    assert spelled[0].forms == ("R&D", "research and development")
+    assert spelled[1:] == (jv, iea)  # nothing spells them out: searched as written
+    # an acronym the corpus uses as such is not spelled out
+    known = Sentences("The IEA report says research and development matters.", "R&D rose.")
+    assert _spelled_out(known, [Name("IEA", "name", ("IEA",))])[0].forms == ("IEA",)
+
+
+def test_a_question_with_an_acronym_finds_the_sentence_that_spells_it_out(chain):
+    answer = chain.answer("what does the doc say about R&D money in china?")
+    assert not answer.abstained
+    assert "research and development" in answer.text.split(" [")[0]
