@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.intent import END, Intent
 from bot.names import Name, asked_names, mentioned, spelling_of
+from bot.rewrite import refers_back
 from bot.text import content_terms
 from index.chunking import section_label
 from index.records import ScoredChunk
@@ -122,10 +123,14 @@ def gather(
     if intent.section and ranked:
         ranked, pointed = _favour_section(retriever, query, ranked, intent.section)
     parts = []
-    for p in intent.parts:
+    for i, p in enumerate(intent.parts):
         # a part that names nothing ("or does it reach further upstream?") is about what the
         # question names
         own_names = asked_names(p, entities) or subject
+        if i and refers_back(p):
+            # "trade barriers: who's putting them up, and how are firms getting around them?":
+            # what a later part refers back to is said in the first
+            p = f"{p} ({intent.parts[0]})"
         p = search_text(p, own_names)
         found = retriever.search_sentences(p, k=PART_K)
         parts.append(Part(p, None, _favour_names(found, own_names, weigh)))

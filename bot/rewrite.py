@@ -126,6 +126,11 @@ def _thread_entities_of(
     return []
 
 
+def refers_back(text: str) -> bool:
+    """True when the text has a word that stands for something said before ("them", "that")."""
+    return any(w in _REFERRING for w in tokens(text))
+
+
 def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn], known) -> str:
     """Rewrite one question given the standalone forms of the user's earlier questions."""
     if not previous and not any(t.role == "assistant" for t in history):
@@ -135,7 +140,6 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
     if previous and _BARE.match(question.strip()):
         return f"{previous[-1].rstrip('?. ')}? {question.strip()}"  # "why?", "how so?"
     own = find_entities(question, known)
-    words = tokens(question)
     ellipsis = _ELLIPSIS.match(question.strip())
     if ellipsis and (_WH.match(ellipsis.group(1)) or len(tokens(ellipsis.group(1))) > 4):
         ellipsis = None  # "and what research does it fund?" is a question of its own
@@ -152,7 +156,7 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
             if same_type:
                 return _replace_entity(base, same_type[0], new[0])
         return f"{base.rstrip('?. ')} {subject}?"
-    referring = any(w in _REFERRING for w in words)
+    referring = refers_back(question)
     if not referring:
         return question  # it stands on its own ("lol ok, see you at lunch" too)
     wanted = _named_kind(question)

@@ -121,3 +121,13 @@ def test_a_question_with_an_acronym_finds_the_sentence_that_spells_it_out(chain)
     answer = chain.answer("what does the doc say about R&D money in china?")
     assert not answer.abstained
     assert "research and development" in answer.text.split(" [")[0]
+
+
+def test_a_later_part_that_refers_back_is_searched_with_what_the_first_part_says(chain):
+    query = chain.understand(
+        "trade barriers: who's putting them up, and how are asian firms getting around them?", []
+    )
+    first, second = chain.gather(query).parts
+    assert "trade barriers" in second.query
+    assert any("joint ventures" in h.chunk.text for h in second.ranked[:3])
+    assert "trade barriers" in first.query  # the first part is searched as asked
