@@ -259,6 +259,28 @@ def _unpointed(text: str) -> str:
     return _DOCUMENT_START.sub(" ", _DOCUMENT_END.sub(" ", text))
 
 
+# "the northvolt story in dates - founded, the bmw order, ch 11, the bankruptcy": after a colon,
+# dash or bracket, three or more short items separated by commas, each asked of what precedes
+_ENUMERATION = re.compile(
+    r"^(?P<head>.+?)(?::|\s[-–—]\s|\()\s*(?P<items>[^,:;()?!]+(?:,\s*(?:and\s+|or\s+|&\s+)?"
+    r"[^,:;()?!]+){2,})\)?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+ITEM_WORDS = 5  # an item longer than this is a clause, not an item of a list
+
+
+def _enumerated(text: str) -> tuple[str, ...]:
+    """The items of a listed enumeration, each with what it is asked of (see _ENUMERATION)."""
+    match = _ENUMERATION.match(text)
+    if not match:
+        return ()
+    items = [re.sub(r"^(?:and|or|&)\s+", "", i.strip()) for i in match.group("items").split(",")]
+    if any(not i or len(i.split()) > ITEM_WORDS for i in items):
+        return ()
+    head = match.group("head").strip(" -–—")
+    return tuple(f"{head}: {i}" for i in items)
+
+
 def read_intent(question: str) -> Intent:
     """Classify a cleaned question by what it asks for."""
     text = _UNMARKED_CONTRACTION.sub(r"\1's", question.strip())
@@ -268,6 +290,8 @@ def read_intent(question: str) -> Intent:
     # after the first, a part must ask something: "short version", "bullet list is fine" and
     # "names too" say how to answer, not what
     parts = parts[:1] + tuple(p for p in parts[1:] if _ASKING.match(p))
+    if len(parts) < 2:
+        parts = _enumerated(text)
     presupposition = None
     match = _PRESUPPOSING.match(text)
     if match and len(tokens(match.group(1))) >= 3:

@@ -117,6 +117,25 @@ def test_the_alternatives_of_an_either_or_question_are_parts():
     assert read_intent("Do Korean firms go after the cheap end or the luxury end?").parts == ()
 
 
+def test_the_items_of_an_enumeration_are_parts_asked_of_what_precedes_them():
+    intent = read_intent("plant history pls - opened, expanded twice, and the fire")
+    assert intent.parts == (
+        "plant history pls: opened",
+        "plant history pls: expanded twice",
+        "plant history pls: the fire",
+    )
+    listed = read_intent("every figure on cobalt (mining, refining, recycling, prices)")
+    assert len(listed.parts) == 4 and listed.parts[-1] == "every figure on cobalt: prices"
+    # two items, or items that are clauses, are no enumeration
+    assert read_intent("costs: labour and power, mostly?").parts == ()
+    assert (
+        read_intent(
+            "the gist: it grew, it stalled when orders were cancelled by buyers, it failed"
+        ).parts
+        == ()
+    )
+
+
 @pytest.mark.parametrize(
     ("question", "clause"),
     [
