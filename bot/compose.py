@@ -65,7 +65,7 @@ def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
     chosen = [best]
     further = []  # a side's second sentence joins only while the answer has room
     for part in evidence.parts:
-        picks = _side_picks(part, evidence) if part.side is not None else part.ranked[:1]
+        picks = _side_picks(part, evidence) if part.side is not None else _part_pick(part, chosen)
         # the side's best must answer the aspect; its followers come within GAP of that
         if part.side is not None:
             bar = (part.reach or best.score) * PART_RATIO
@@ -132,6 +132,19 @@ def summarise(evidence: Evidence, sections: Sequence[Sequence]) -> Draft:
 
 def _unscored(unit) -> ScoredChunk:
     return ScoredChunk(chunk=unit, score=0.0, dense=0.0, keyword=0.0)
+
+
+def _part_pick(part: Part, chosen: Sequence) -> list:
+    """A sub-question's best sentence; when the answer holds it already (two parts asked of
+    one story), its next best within GAP of it, which says what the part adds."""
+    if not part.ranked:
+        return []
+    best = part.ranked[0]
+    have = {h.chunk.id for h in chosen}
+    if best.chunk.id not in have:
+        return [best]
+    rest = [h for h in part.ranked[1:] if h.chunk.id not in have]
+    return [h for h in rest if h.score >= best.score - GAP][:1]
 
 
 def _side_picks(part: Part, evidence: Evidence) -> list:

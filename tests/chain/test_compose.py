@@ -54,3 +54,20 @@ def test_a_sides_own_best_sentence_joins_a_shared_one_that_answers_the_aspect():
         evidence = Evidence(q, (KOREA, JAPAN), (hit(SHARED, 0.9, 1),), (korea_side(own_score),))
         chosen = [h.chunk.text for h in choose(evidence, read_intent(q)).chosen]
         assert (KOREAN_FOCUS in chosen) is joins, own_score
+
+
+def test_a_part_whose_best_the_answer_holds_adds_its_next_best_when_close():
+    q = "the story in dates - founded, the order pulled, the bankruptcy"
+    filed = hit("It filed for bankruptcy in March 2025 after an order was pulled.", 0.85, 3)
+    pulled = hit("In June 2024 a carmaker cancelled its order.", 0.80, 2)
+    founded = hit("It was founded in 2016.", 0.80, 1)
+    far = hit("Its plant is in the north.", 0.60, 4)
+    parts = (
+        Part("founded", None, (founded, filed)),
+        Part("the order pulled", None, (filed, pulled)),  # within GAP of the held best
+        Part("the bankruptcy", None, (filed, far)),  # too far behind: nothing added
+    )
+    chosen = [h.chunk.text for h in choose(Evidence(q, (), (filed,), parts), read_intent(q)).chosen]
+    assert chosen[0] == filed.chunk.text
+    assert pulled.chunk.text in chosen and founded.chunk.text in chosen
+    assert far.chunk.text not in chosen
