@@ -80,9 +80,11 @@ def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
     spelled = _spelled_out(intent.defines, evidence)
     if spelled is not None:
         _add(chosen, spelled)
-    limit = MAX_MANY if intent.wants_many else MAX_SENTENCES
-    limit = max(limit, len(chosen))
-    gap = GAP_MANY if intent.wants_many else GAP
+    # "list em" / "bullets pls" asks for points, several of them; when the question lists a
+    # kind's members, the sentences naming them (below) fill the answer instead
+    many = intent.wants_many or (intent.bulleted and not evidence.listed)
+    limit = max(MAX_MANY if many else MAX_SENTENCES, len(chosen))
+    gap = GAP_MANY if many else GAP
     top = evidence.ranked[0].score
     for hit in evidence.ranked:
         if len(chosen) >= limit or hit.score < top - gap:

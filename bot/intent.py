@@ -66,6 +66,13 @@ _LIST = re.compile(
     r"(?:[\w-]+\s+)?\w+s\b",
     re.IGNORECASE,
 )
+# "list" as a request ("just list em", "a list pls"), not a noun a word qualifies ("the
+# priority list")
+_BULLETED = re.compile(
+    r"\b(?:bullets?|bullet[- ](?:points?|form|list)|bulleted|(?:a|the|full|short|quick) list)\b"
+    r"|(?:^|[,.?!;:(-]\s*|\b(?:just|pls|please|you|u|to|and)\s+)list\b",
+    re.IGNORECASE,
+)
 # "Everything the doc says about cobalt": every sentence on the thing, not the best one.
 _ALL = re.compile(
     r"\beverything\b|\bfull picture\b|\ball (?:of )?(?:the|that|it)\b|\banything\b|\bin detail\b",
@@ -177,6 +184,8 @@ class Intent:
     lists_all: bool = False
     # a "who" question a country or a firm may answer as well as a person ("who leads...")
     person_or_body: bool = False
+    # asks for a list by name ("bullet list", "list em"): a list of points, not one sentence
+    bulleted: bool = False
 
     @property
     def wants_many(self) -> bool:
@@ -320,6 +329,7 @@ def read_intent(question: str) -> Intent:
         defines=_defined(text),
         listing=_classes(text),
         person_or_body=bool(_PERSON_OR_BODY.search(text)) and not _PERSON.search(text),
+        bulleted=bool(_BULLETED.search(text)),
         lists_all=_lists_all(text),
         section=END
         if _DOCUMENT_END.search(text)

@@ -71,3 +71,14 @@ def test_a_part_whose_best_the_answer_holds_adds_its_next_best_when_close():
     assert chosen[0] == filed.chunk.text
     assert pulled.chunk.text in chosen and founded.chunk.text in chosen
     assert far.chunk.text not in chosen
+
+
+def test_a_question_asking_for_a_list_gets_several_points_not_the_best_three():
+    found = tuple(
+        hit(f"The plant's strength number {n} is real.", 0.80 - 0.02 * n, n) for n in range(5)
+    )
+    plain = "what are the plant's strengths?"
+    listed = "what are the plant's strengths? list pls"
+    assert len(choose(Evidence(plain, (), found), read_intent(plain)).chosen) == 3
+    draft = choose(Evidence(listed, (), found), read_intent(listed))
+    assert len(draft.chosen) == 5 and draft.bullets

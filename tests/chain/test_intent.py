@@ -117,6 +117,21 @@ def test_the_alternatives_of_an_either_or_question_are_parts():
     assert read_intent("Do Korean firms go after the cheap end or the luxury end?").parts == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "bulleted"),
+    [
+        ("what tools are other regions using? just list em", True),
+        ("bullet list of the ways firms hedge supply risk", True),
+        ("what are japan's strengths? list", True),
+        ("give me the main planks of the strategy, bullet form", True),
+        ("which blueprint puts batteries on the priority list?", False),
+        ("which firms lead the industry?", False),
+    ],
+)
+def test_asking_for_a_list_by_name(question, bulleted):
+    assert read_intent(question).bulleted is bulleted
+
+
 def test_the_items_of_an_enumeration_are_parts_asked_of_what_precedes_them():
     intent = read_intent("plant history pls - opened, expanded twice, and the fire")
     assert intent.parts == (
