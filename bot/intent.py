@@ -53,7 +53,7 @@ _DATE = re.compile(
 )
 _QUANTITY = re.compile(
     r"\bhow (?:many|much)\b"
-    r"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){0,4} (?:share|percentage|percent|"
+    r"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){0,6} (?:share|percentage|percent|"
     r"proportion|fraction|rate|amount|revenue|sales|price|valuation|figure|number|volume|"
     r"tonnage|gwh|twh)s?\b"
     r"|%|\bpercent(?:age)?\b"
