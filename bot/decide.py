@@ -203,7 +203,10 @@ def after_selection(
     ):
         # no figure of the thing measured: words about it may still answer ("a majority"),
         # but not a count or a percentage
-        met = 0.0 if intent.exact else topic_met(measured, texts[:1], names, similarity)
+        # ...when the lead is about the asked things: "LG's US market share" is not said in
+        # words by a sentence on US tariffs that never names LG
+        lead = [t for t in texts[:1] if t in about]
+        met = 0.0 if intent.exact or not lead else topic_met(measured, lead, names, similarity)
         value = f"no figure for what is measured; its words met {met:.2f}"
         if met < TOPIC_MET:
             return Verdict(

@@ -102,6 +102,19 @@ def test_a_quantity_question_answers_in_words_when_its_topic_is_met():
     assert not verdict.final and verdict.lacks == "figure"
 
 
+def test_a_quantity_in_words_must_come_from_a_sentence_about_the_asked_firm():
+    q = "whats LG Energy Solution's US market share rn?"
+    lg = Name("LG Energy Solution", "company", ("LG Energy Solution",))
+    us = Name("United States", "place", ("United States", "US"))
+    assert read_intent(q).asks_for == "quantity"
+    chosen = [hit("Tariffs shrank the US market share of imported cells.", 0.8, anchor="us")]
+    verdict = decide.after_selection(q, read_intent(q), chosen, [lg, us], no_paraphrase)
+    assert verdict.final and verdict.message == messages.NO_FIGURE
+    about = [hit("LG Energy Solution holds a large US market share.", 0.8, anchor="us")]
+    verdict = decide.after_selection(q, read_intent(q), about, [lg, us], no_paraphrase)
+    assert not verdict.final and verdict.lacks == "figure"
+
+
 def test_a_quantity_question_about_something_unmentioned_is_refused():
     q = "How many people work in China's battery industry?"
     chosen = [hit("China leads the battery industry.", 0.8)]
