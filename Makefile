@@ -10,7 +10,7 @@ export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
 .PHONY: install run test test-unit lint eval eval-browser bench soak llm index clean dataset \
-	dataset-check bench-distractors bench-second-doc bench-llm-field
+	dataset-check bench-distractors bench-second-doc bench-third-doc bench-llm-field
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "batterybot needs Python >= 3.11"'
@@ -81,6 +81,9 @@ bench-distractors: install
 
 bench-second-doc: install
 	$(BIN)/python -m benchmarks.bench_second_doc --out benchmarks/second_doc.json
+
+bench-third-doc: install
+	$(BIN)/python -m benchmarks.bench_second_doc --doc-dir evals/third_doc --out benchmarks/third_doc.json
 
 bench-llm-field: llm
 	$(BIN)/python -m benchmarks.llm_field --out benchmarks/llm_field.json
