@@ -21,6 +21,7 @@ from bot.errors import BackendUnavailable
 from bot.evidence import Evidence, gather, referent
 from bot.guard import GuardedAnswer, cite, complete, guard
 from bot.intent import Intent, read_intent
+from bot.names import mentioned
 from bot.question import QuestionProfile, clean_question, profile, strip_injection
 from bot.records import Answer, Citation, Retrieved, Turn
 from bot.rewrite import rewrite
@@ -250,11 +251,17 @@ class AnswerChain:
         no topic beyond summarising, else those its best sentences come from."""
         best = evidence.ranked[0].chunk
         topical = decide.topic_words(query.rewritten, evidence.names)
-        topical = [w for w in topical if w not in SUMMARY_FRAME]
+        # a word the corpus never uses ("pls") names no topic of it
+        topical = [w for w in topical if w not in SUMMARY_FRAME and self.retriever.knows(w)]
         if topical or evidence.names:
             # ...and, for "tl;dr every company", the sections that name one
             found = [*evidence.ranked[:4], *evidence.listed]
             wanted = list(dict.fromkeys(h.chunk.anchor for h in found))
+            # "the rundown on korea" (nothing asked but things with sections of their own): those
+            # sections; "...on lithium across china, korea, japan" keeps lithium's
+            own = [[a for a in wanted if mentioned(n, section_label(a))] for n in evidence.names]
+            if not topical and own and all(own):
+                wanted = [a for a in wanted if any(a in found for found in own)]
         else:
             wanted = None
         sections: dict[str, list[Chunk]] = {}

@@ -91,6 +91,15 @@ def test_a_summary_of_one_section_covers_more_than_its_best_line(chain):
     assert places == sorted(places)
 
 
+def test_a_summary_of_a_place_comes_from_its_own_section(chain):
+    answer = chain.answer("tl;dr on korea pls")
+    assert "Asia has established itself" not in answer.text
+    assert {c.anchor for c in answer.citations} == {"south-korea"}
+    # a topic across places keeps the sections on the topic
+    lithium = chain.answer("summarize what the doc says on lithium across china, korea, japan")
+    assert "raw-materials" in {c.anchor for c in lithium.citations}
+
+
 def test_a_refusal_says_which_check_decided_and_its_value(chain):
     answer = chain.answer("What's the capital of France?")
     assert answer.abstained
