@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 CLASS_MATCH = decide.WORD_MATCH
 # The most sentences the model reads in LLM mode (those chosen as answering number fewer).
 LLM_SENTENCES = 8
+HOLDINGS_SHOWN = 5  # documents a greeting names by title
 # Words that ask for a summary and its format rather than name its topic.
 SUMMARY_FRAME = frozenset(
     content_terms(
@@ -375,7 +376,21 @@ class AnswerChain:
         # small talk is answered in kind: nothing was refused, so there is no reason to give
         talk = verdict.check is not None and verdict.check.name == "small_talk"
         reason = "" if talk else verdict.reason
-        return Answer(text=verdict.message, abstained=True, reason=reason, checks=checks, **base)
+        text = verdict.message
+        if verdict.message == messages.GREETING:
+            text = f"{text} {self._holdings()}"
+        return Answer(text=text, abstained=True, reason=reason, checks=checks, **base)
+
+    def _holdings(self) -> str:
+        """What the corpus holds, by document title: a new report is introduced as soon as it
+        is indexed."""
+        titles = list(dict.fromkeys(u.title for u in self.retriever.sentences))
+        shown = "; ".join(titles[:HOLDINGS_SHOWN])
+        more = len(titles) - HOLDINGS_SHOWN
+        documents = "one document" if len(titles) == 1 else f"{len(titles)} documents"
+        return messages.HOLDINGS.format(
+            documents=documents, titles=shown + (f"; and {more} more" if more > 0 else "")
+        )
 
     def _base(self, query, evidence, retrieved, notes, generator) -> dict:
         best = evidence.best.dense if evidence and evidence.best else 0.0

@@ -18,6 +18,7 @@ GREETING = (
     "Japan, raw materials, production capacity, exports, and the US and EU responses), citing "
     "the corpus for every sentence."
 )
+HOLDINGS = "The corpus holds {documents}: {titles}."
 INJECTION = (
     "I only answer questions from the corpus and don't follow instructions given inside a "
     "question. Ask me something about battery manufacturing in Asia."

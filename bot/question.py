@@ -10,9 +10,12 @@ from bot.text import normalize, tokens
 
 MAX_QUESTION_CHARS = 2000
 
+# A greeting, or a question about the bot itself ("hey, what's this bot know about?")
 GREETING_RE = re.compile(
-    r"^(hi|hello|hey|yo|good (morning|afternoon|evening)|help|who are you|what can you do|"
-    r"what do you know)\b[\s!.?]*$",
+    r"^(?:(?:hi|hello|hey|yo)[\s,!.]+)?(hi|hello|hey|yo|good (morning|afternoon|evening)|help|"
+    r"who are you|what (can|do) (you|u) (do|know)( about)?|"
+    r"what(?:'s|s| is| does| can| do)? (this|the) bot (do|know|for|about)( about)?|"
+    r"how do i use (this|you|the bot))\b[\s!.?]*$",
     re.IGNORECASE,
 )
 # Acknowledgements close a turn; they are answered in kind, never searched for.

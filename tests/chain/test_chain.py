@@ -160,7 +160,13 @@ def test_unreadable_input_gets_a_friendly_abstention(chain, question):
 
 
 def test_greeting_gets_the_introduction(chain, korea):
-    assert chain.answer("hello").text == messages.GREETING
+    for text in ("hello", "hey, what's this bot know about?", "what can you do?"):
+        reply = chain.answer(text)
+        assert reply.text.startswith(messages.GREETING), text
+        # it names what the corpus holds, so a new report is introduced once indexed
+        assert "one document: Asia's Dominance in Battery Manufacturing." in reply.text
+        assert not reply.citations and not reply.reason
+    assert not chain.answer("what do you know about cobalt?").text.startswith(messages.GREETING)
     history = [Turn("user", KOREA_Q), Turn("assistant", korea.text)]
     assert chain.answer("thanks", history).text == messages.THANKS
 
