@@ -377,7 +377,7 @@ class AnswerChain:
         talk = verdict.check is not None and verdict.check.name == "small_talk"
         reason = "" if talk else verdict.reason
         text = verdict.message
-        if verdict.message == messages.GREETING:
+        if verdict.message == messages.GREETING and self.retriever.sentences:
             text = f"{text} {self._holdings()}"
         return Answer(text=text, abstained=True, reason=reason, checks=checks, **base)
 
