@@ -54,8 +54,8 @@ _DATE = re.compile(
 _QUANTITY = re.compile(
     r"\bhow (?:many|much)\b"
     r"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){0,6} (?:share|percentage|percent|"
-    r"proportion|fraction|rate|amount|revenue|sales|price|valuation|figure|number|volume|"
-    r"tonnage|gwh|twh)s?\b"
+    r"proportion|fraction|rate|amount|revenue|sales|price|fine|penalt(?:y|ie)|fee|valuation|figure|"
+    r"number|volume|tonnage|gwh|twh)s?\b"
     r"|%|\bpercent(?:age)?\b"
     r"|(?<![Aa] )\bnumber of\b",  # "the exact number of X"; "a number of X" is "several X"
     re.IGNORECASE,
@@ -123,7 +123,8 @@ _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-
 _HOW_MANY_THINGS = re.compile(r"\bhow many\b", re.IGNORECASE)
 _QUANTITY_NOUN = re.compile(
     r"(?P<pre>(?:[\w'’-]+\s+){0,2})\b(?P<unit>share|percentage|percent|proportion|fraction|rate|"
-    r"amount|revenue|sales|price|valuation|figure|number|volume|tonnage|gwh|twh)s?\b"
+    r"amount|revenue|sales|price|fine|penalt(?:y|ie)|fee|valuation|figure|number|volume|tonnage|"
+    r"gwh|twh)s?\b"
     r"(?:\s+(?:of|per|for|on)\s+(?P<post>(?:[\w'’-]+\s*){1,5}))?",
     re.IGNORECASE,
 )

@@ -28,6 +28,9 @@ from bot.names import Name, asked_names, mentioned, spelled_out
         ("CATL's Debrecen plant - when?", DATE),
         ("when exactly was the IRA signed?", DATE),
         ("whats LG's share of the market?", QUANTITY),  # "whats" is "what's"
+        ("what's the fine for firms without a battery passport?", QUANTITY),
+        ("what penalties apply under the regulation?", QUANTITY),
+        ("is that fine?", None),
         ("who replaced Carlsson as Northvolt CEO?", PERSON),
         ("who's the ceo of samsung sdi rn?", PERSON),
         ("who are the leaders in battery manufacturing?", PERSON),
