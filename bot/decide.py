@@ -188,7 +188,9 @@ def after_selection(
         # "how many giants does the doc name?" counts what the source lists, and "giants like
         # A, B, and C" lists them; "how many companies are active in Japan?" counts the world,
         # of which "companies like A and B" are examples
-        figures += [t for t in about if t not in figures and lists_counted(t, measured)]
+        figures += [
+            t for t in about if t not in figures and lists_counted(t, measured, any_class=True)
+        ]
     # "how many regions has China invested in?" is counted by a sentence that names them,
     # "in Australia, South America, and Africa", unless it gives them as examples ("companies
     # like A and B"), which count only what the source names

@@ -22,15 +22,17 @@ _INTRODUCES = re.compile(r",?\s+(?:like|such as|including|namely)\s+|\s*:\s+", r
 _LAST_ITEM = re.compile(r"\s(?:and|or)\s")
 
 
-def lists_counted(text: str, measured: str) -> bool:
+def lists_counted(text: str, measured: str, any_class: bool = False) -> bool:
     """The sentence lists members of the counted class (the last word of what is measured,
     "korean battery giants" -> giants): the class word, then "like/such as/including", then
-    items up to an "and" or "or" within one clause."""
+    items up to an "and" or "or" within one clause. With `any_class`, any word's members
+    count: "how many japanese players does the doc name?" is answered by "companies like A and
+    B" in a sentence on Japanese players (the caller checks what the sentence is about)."""
     terms = content_terms(measured)
     if not terms:
         return False
     for word in re.finditer(r"[A-Za-z][\w’'-]*", text):
-        if stem(word.group(0).lower()) != terms[-1]:
+        if not any_class and stem(word.group(0).lower()) != terms[-1]:
             continue
         opener = _INTRODUCES.match(text, word.end())
         if opener and _LAST_ITEM.search(re.split(r"[.;]", text[opener.end() :])[0]):

@@ -169,6 +169,16 @@ def test_a_listing_counts_the_things_a_question_asks_the_source_to_count():
     assert verdict.final and verdict.lacks == "figure"
 
 
+def test_a_source_count_is_answered_by_a_listing_under_another_class_word():
+    q = "how many korean battery players does the doc actually name?"
+    listed = [hit("South Korea is a key battery player through companies like A1 and B2.", 0.8)]
+    assert not decide.after_selection(q, read_intent(q), listed, [KOREA], no_paraphrase).final
+    # ...when the sentence speaks of what is counted: a listing of something else is no count
+    other = [hit("South Korea imports metals like lithium and nickel.", 0.8)]
+    verdict = decide.after_selection(q, read_intent(q), other, [KOREA], no_paraphrase)
+    assert verdict.final and verdict.lacks == "figure"
+
+
 def test_examples_of_a_class_do_not_count_it_in_the_world():
     q = "how many battery giants are there in South Korea?"
     verdict = decide.after_selection(q, read_intent(q), [hit(GIANTS, 0.8)], [KOREA], no_paraphrase)
