@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from bot.intent import END, Intent
-from bot.names import Name, asked_names, mentioned, spelling_of
+from bot.names import Name, asked_names, initials_pattern, mentioned, spelling_of
 from bot.rewrite import refers_back
 from bot.text import content_terms
 from index.chunking import section_label
@@ -106,8 +106,9 @@ def gather(
     """Search sentences for the question, its parts, and the sides it compares. `asked` is the
     user's own wording of a rewritten follow-up: the sides it names are the ones compared.
     `kinds` are the gazetteer kinds a list question asks for the members of."""
-    names = _spelled_out(retriever, asked_names(query, entities))
-    own = _spelled_out(retriever, asked_names(asked, entities)) if asked else names
+    read: dict[str, Name] = {}
+    names = _spelled_out(retriever, asked_names(query, entities), read)
+    own = _spelled_out(retriever, asked_names(asked, entities), read) if asked else names
     # a follow-up is about what the user named in it ("and europe?"); the names the rewrite
     # brought from the thread make the search specific but are not its subject
     subject = own or names
@@ -163,34 +164,34 @@ def gather(
     return Evidence(query, names, tuple(ranked), tuple(parts), passages, elsewhere, listed, members)
 
 
-def _spelled_out(retriever: Any, names: Sequence[Name]) -> tuple[Name, ...]:
+def _spelled_out(
+    retriever: Any, names: Sequence[Name], done: dict[str, Name] | None = None
+) -> tuple[Name, ...]:
     """An acronym the corpus never uses ("R&D", "JVs") is also searched for, and found, under
     the words that spell it out in its sentences ("research and development"): the embedding
     and the keyword index know the words, not the letters. Read per question, and only for
-    such an acronym; at most SPELLINGS of them, the most used first."""
+    such an acronym; at most SPELLINGS of them, the most used first. `done` holds names
+    already read, so a follow-up's own names are not read again."""
+    done = {} if done is None else done
     found = []
     for name in names:
-        pattern = _initials(name.name) if name.kind == "name" else None
-        if pattern is None or retriever.knows(name.name):
-            found.append(name)
-            continue
-        counts: dict[str, int] = {}
-        for unit in retriever.sentences:
-            spelling = pattern.search(unit.text) and spelling_of(name, unit.text)
-            if spelling:
-                counts[spelling.lower()] = counts.get(spelling.lower(), 0) + 1
-        spellings = sorted(counts, key=lambda w: -counts[w])[:SPELLINGS]
-        found.append(replace(name, forms=(*name.forms, *spellings)))
+        if name.name not in done:
+            done[name.name] = _with_spellings(retriever, name)
+        found.append(done[name.name])
     return tuple(found)
 
 
-def _initials(name: str) -> re.Pattern[str] | None:
-    """A quick test for words opening with an acronym's letters in turn (spelling_of decides)."""
-    letters = re.sub(r"(?<=[A-Z])s$", "", name)
-    if not re.fullmatch(r"[A-Za-z]+(?:&[A-Za-z]+)*", letters) or sum(map(str.isupper, letters)) < 2:
-        return None
-    words = ["and" if c == "&" else re.escape(c) + r"[\w’']*" for c in letters]
-    return re.compile(r"(?<!\w)" + r"[^\w’'&]+".join(words) + r"(?!\w)", re.IGNORECASE)
+def _with_spellings(retriever: Any, name: Name) -> Name:
+    pattern = initials_pattern(name) if name.kind == "name" else None
+    if pattern is None or retriever.knows(name.name):
+        return name
+    counts: dict[str, int] = {}
+    for unit in retriever.sentences:
+        spelling = pattern.search(unit.text) and spelling_of(name, unit.text)
+        if spelling:
+            counts[spelling.lower()] = counts.get(spelling.lower(), 0) + 1
+    spellings = sorted(counts, key=lambda w: -counts[w])[:SPELLINGS]
+    return replace(name, forms=(*name.forms, *spellings))
 
 
 def _members(kinds: Sequence[str], subject: Sequence[Name], entities: Sequence[Any]) -> tuple:

@@ -121,8 +121,8 @@ def spelled_out(name: Name, text: str) -> bool:
 
 def spelling_of(name: Name, text: str) -> str | None:
     """The words of the text that spell the acronym out (see spelled_out), else None."""
-    letters = re.sub(r"(?<=[A-Z])s$", "", name.name)
-    if not re.fullmatch(r"[A-Za-z]+(?:&[A-Za-z]+)*", letters) or not _acronym(letters):
+    letters = _acronym_letters(name.name)
+    if letters is None:
         return None
     words = [w for w in re.split(r"[^\w’'&]+|(?<=\w)-(?=\w)", normalize(text)) if w]
     target = [("and" if c == "&" else c.lower()) for c in letters]
@@ -134,6 +134,24 @@ def spelling_of(name: Name, text: str) -> str | None:
         ):
             return " ".join(run)
     return None
+
+
+def initials_pattern(name: Name) -> re.Pattern[str] | None:
+    """A quick test for words opening with an acronym's letters in turn, for scanning many
+    texts (spelling_of decides); None when the name is no acronym."""
+    letters = _acronym_letters(name.name)
+    if letters is None:
+        return None
+    words = ["and" if c == "&" else re.escape(c) + r"[\w’']*" for c in letters]
+    return re.compile(r"(?<!\w)" + r"[^\w’'&]+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _acronym_letters(name: str) -> str | None:
+    """An acronym's letters, less a plural "s" ("JVs" -> "JV"); None when the name is none."""
+    letters = re.sub(r"(?<=[A-Z])s$", "", name)
+    if not re.fullmatch(r"[A-Za-z]+(?:&[A-Za-z]+)*", letters) or not _acronym(letters):
+        return None
+    return letters
 
 
 def _qualified(text: str, start: int, end: int) -> bool:
