@@ -262,7 +262,7 @@ class AnswerChain:
             # sections; "...on lithium across china, korea, japan" keeps lithium's
             own = [[a for a in wanted if mentioned(n, section_label(a))] for n in evidence.names]
             if not topical and own and all(own):
-                wanted = [a for a in wanted if any(a in found for found in own)]
+                wanted = [a for a in wanted if any(a in sections_of for sections_of in own)]
         else:
             wanted = None
         sections: dict[str, list[Chunk]] = {}
@@ -377,7 +377,7 @@ class AnswerChain:
         talk = verdict.check is not None and verdict.check.name == "small_talk"
         reason = "" if talk else verdict.reason
         text = verdict.message
-        if verdict.message == messages.GREETING and self.retriever.sentences:
+        if talk and verdict.check.value == "greeting" and self.retriever.sentences:
             text = f"{text} {self._holdings()}"
         return Answer(text=text, abstained=True, reason=reason, checks=checks, **base)
 
