@@ -51,11 +51,14 @@ _DATE = re.compile(
     r"|\b(?:what|which)\s+(?:year|date|month|decade)s?\b|\bhow long ago\b|\bin what year\b",
     re.IGNORECASE,
 )
+# The nouns of an amount ("what's LG's market share?", "the fine for..."), singular less "s"
+_AMOUNTS = (
+    r"share|percentage|percent|proportion|fraction|rate|amount|revenue|sales|price|fine|"
+    r"penalt(?:y|ie)|fee|valuation|figure|number|volume|tonnage|gwh|twh"
+)
 _QUANTITY = re.compile(
     r"\bhow (?:many|much)\b"
-    r"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){0,6} (?:share|percentage|percent|"
-    r"proportion|fraction|rate|amount|revenue|sales|price|fine|penalt(?:y|ie)|fee|valuation|figure|"
-    r"number|volume|tonnage|gwh|twh)s?\b"
+    rf"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){{0,6}} (?:{_AMOUNTS})s?\b"
     r"|%|\bpercent(?:age)?\b"
     r"|(?<![Aa] )\bnumber of\b",  # "the exact number of X"; "a number of X" is "several X"
     re.IGNORECASE,
@@ -122,9 +125,7 @@ END, START = "end", "start"
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s*){1,4})", re.I)
 _HOW_MANY_THINGS = re.compile(r"\bhow many\b", re.IGNORECASE)
 _QUANTITY_NOUN = re.compile(
-    r"(?P<pre>(?:[\w'’-]+\s+){0,2})\b(?P<unit>share|percentage|percent|proportion|fraction|rate|"
-    r"amount|revenue|sales|price|fine|penalt(?:y|ie)|fee|valuation|figure|number|volume|tonnage|"
-    r"gwh|twh)s?\b"
+    rf"(?P<pre>(?:[\w'’-]+\s+){{0,2}})\b(?P<unit>{_AMOUNTS})s?\b"
     r"(?:\s+(?:of|per|for|on)\s+(?P<post>(?:[\w'’-]+\s*){1,5}))?",
     re.IGNORECASE,
 )
