@@ -73,8 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "meets_bar": gap <= WITHIN_POINTS,
     }
     print(
-        f"field set {seed['passed']}/{seed['cases']}, second doc "
-        f"{second['passed']}/{second['cases']} (gap {gap} points, {doc_dir.name})",
+        f"field set {seed['passed']}/{seed['cases']}, {doc_dir.name} "
+        f"{second['passed']}/{second['cases']} (gap {gap} points)",
         file=sys.stderr,
     )
     write_figures(args.out, figures)
