@@ -131,6 +131,19 @@ def refers_back(text: str) -> bool:
     return any(w in _REFERRING for w in tokens(text))
 
 
+_POINTING = re.compile(r"\b(?:this|that|these|those)\s+((?:[\w'’&.-]+\s*){1,2})", re.IGNORECASE)
+
+
+def _points_at_own_names(question: str, own: Sequence[Entity]) -> bool:
+    """True when every word that refers back is a determiner naming its own referent: "that
+    cobalt exposure" says what it points at, so the thread need not."""
+    if not own:
+        return False
+    pointed = [m.group(1) for m in _POINTING.finditer(question)]
+    rest = _POINTING.sub(" ", question)
+    return bool(pointed) and all(find_entities(p, own) for p in pointed) and not refers_back(rest)
+
+
 def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn], known) -> str:
     """Rewrite one question given the standalone forms of the user's earlier questions."""
     if not previous and not any(t.role == "assistant" for t in history):
@@ -156,7 +169,7 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
             if same_type:
                 return _replace_entity(base, same_type[0], new[0])
         return f"{base.rstrip('?. ')} {subject}?"
-    referring = refers_back(question)
+    referring = refers_back(question) and not _points_at_own_names(question, own)
     if not referring:
         return question  # it stands on its own ("lol ok, see you at lunch" too)
     wanted = _named_kind(question)

@@ -131,3 +131,17 @@ def test_a_follow_up_asking_its_own_thing_takes_the_subject_not_the_earlier_word
     assert "plan" not in query  # the earlier question would find the earlier answer again
     vague = rewrite("what's the point of that?", THREAD, entities)
     assert KOREA_Q in vague  # two words of its own: the earlier question says what "that" is
+
+
+def test_a_pointer_followed_by_its_own_name_stands_on_its_own(entities):
+    """ "that cobalt exposure" says what it points at: the earlier question, which would find
+    the earlier answer again, is not added."""
+    thread = exchange(
+        "who controls the congo cobalt mines?",
+        "Chinese firms control a significant share of Congolese cobalt mines [1].",
+    )
+    question = "so what's the industry doing about that cobalt exposure?"
+    assert rewrite(question, thread, entities) == question
+    # a pointer to something the question does not name still takes the thread's words
+    vague = rewrite("so what's the industry doing about that exposure?", thread, entities)
+    assert "cobalt mines" in vague
