@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from bot import decide, messages
 from bot.compose import Draft, choose, summarise
 from bot.decide import Verdict
@@ -21,7 +23,7 @@ from bot.errors import BackendUnavailable
 from bot.evidence import Evidence, gather, referent
 from bot.guard import GuardedAnswer, cite, complete, guard
 from bot.intent import Intent, read_intent
-from bot.names import mentioned
+from bot.names import kind_groups, mentioned, plural
 from bot.question import QuestionProfile, clean_question, profile, strip_injection
 from bot.records import Answer, Citation, Retrieved, Turn
 from bot.rewrite import rewrite
@@ -181,15 +183,25 @@ class AnswerChain:
             raise BackendUnavailable(messages.BACKEND_UNAVAILABLE) from exc
 
     def _kinds_listed(self, nouns: Sequence[str]) -> tuple[str, ...]:
-        """The gazetteer kinds that a list question's class nouns name: the kind whose name is
-        closest to the noun, when at least CLASS_MATCH close ("firms" -> company)."""
-        kinds = sorted({e.type for e in self.entities})
-        if not nouns or not kinds:
+        """The gazetteer kinds that a list question's class nouns name: those of the kind, or
+        group of kinds, whose name (or its plural: list nouns are plural) is closest to the
+        noun, when at least CLASS_MATCH close ("firms" -> company, "places" -> country and
+        region)."""
+        groups = kind_groups(sorted({e.type for e in self.entities}))
+        if not nouns or not groups:
             return ()
-        closeness = self.embedder.vectors(list(nouns)) @ self.embedder.vectors(kinds).T
+        labels = list(groups)
+        forms = self.embedder.vectors([*labels, *(plural(label) for label in labels)])
+        closeness = self.embedder.vectors(list(nouns)) @ forms.T
+        closeness = np.maximum(closeness[:, : len(labels)], closeness[:, len(labels) :])
         best = closeness.argmax(axis=1)
         return tuple(
-            dict.fromkeys(kinds[j] for i, j in enumerate(best) if closeness[i, j] >= CLASS_MATCH)
+            dict.fromkeys(
+                kind
+                for i, j in enumerate(best)
+                if closeness[i, j] >= CLASS_MATCH
+                for kind in groups[labels[j]]
+            )
         )
 
     # -- steps ------------------------------------------------------------------------------

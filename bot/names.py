@@ -14,6 +14,26 @@ from bot.text import QUESTION_WORDS, STOPWORDS, normalize
 from corpus.entities import Entity, find_entities
 
 PLACE_KINDS = {"country": "place", "region": "place"}  # either can stand beside the other
+
+
+def kind_groups(types: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each gazetteer kind by its name, and each group of kinds by the group's ("place" is
+    every country and region): the classes a list question's noun may name."""
+    groups: dict[str, tuple[str, ...]] = {t: (t,) for t in types}
+    for t in types:
+        label = PLACE_KINDS.get(t)
+        if label:
+            groups[label] = (*groups.get(label, ()), t)
+    return groups
+
+
+def plural(noun: str) -> str:
+    """The regular English plural of a kind's name ("policy" -> "policies")."""
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
 
 

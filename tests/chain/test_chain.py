@@ -367,6 +367,17 @@ def test_a_list_of_some_members_reaches_only_as_far_as_extras_do(chain, corpus_s
     assert "Australia" not in answer.text
 
 
+def test_a_class_noun_names_a_kind_by_its_plural_or_its_group(chain, corpus_sentences):
+    """List nouns are plural, and "places" is every country and region: "metals" finds the
+    materials the corpus names, "places" its countries and regions."""
+    assert chain._kinds_listed(("metals",)) == ("material",)
+    assert set(chain._kinds_listed(("places",))) == {"country", "region"}
+    answer = chain.answer("which metals come up in the doc?")
+    assert_grounded(answer, corpus_sentences)
+    for metal in ("lithium", "cobalt", "nickel"):
+        assert metal in quotes(answer), answer.text
+
+
 def test_a_count_of_places_is_answered_by_the_places_a_sentence_names(chain, corpus_sentences):
     answer = chain.answer("how many regions has china invested in for its lithium? name them")
     assert_grounded(answer, corpus_sentences)
