@@ -105,7 +105,11 @@ def after_retrieval(
     best = evidence.best
     if best is None:
         return Verdict.stop(messages.NOT_COVERED, Check("retrieved", "no sentences", False))
-    broad = (intent.wants_summary and not evidence.names) or intent.section is not None
+    broad = (
+        (intent.wants_summary and not evidence.names)
+        or intent.section is not None
+        or _catalogue(query, intent, evidence)
+    )
     if best.dense < min_relevance and not broad:
         message = messages.NOT_COVERED if len(tokens(query)) > 2 else messages.UNCLEAR
         value = f"best similarity {best.dense:.2f} < {min_relevance}"
@@ -129,6 +133,15 @@ def after_retrieval(
         check = Check("figures", f"not in the retrieved passages: {', '.join(unknown)}", False)
         return Verdict.stop(messages.NO_SUCH_FIGURE, check)
     return Verdict.proceed(Check("relevance", f"best similarity {best.dense:.2f}", True))
+
+
+def _catalogue(query: str, intent: Intent, evidence: Evidence) -> bool:
+    """ "Which places does the doc mention?" asks for nothing but the members of a kind, and
+    the corpus names some: no sentence is close to a question with no topic, nor need be."""
+    classes = set(content_terms(" ".join(intent.listing)))
+    return bool(evidence.listed) and not [
+        w for w in topic_words(query, evidence.names) if w not in classes
+    ]
 
 
 def after_selection(

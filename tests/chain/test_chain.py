@@ -378,6 +378,16 @@ def test_a_class_noun_names_a_kind_by_its_plural_or_its_group(chain, corpus_sent
         assert metal in quotes(answer), answer.text
 
 
+def test_a_question_asking_only_for_what_the_source_names_is_answered(chain, corpus_sentences):
+    """ "Which places does the doc mention?" has no topic for a sentence to be close to; the
+    places the corpus names answer it. A question with a topic of its own is still measured."""
+    answer = chain.answer("which places does the doc mention?")
+    assert_grounded(answer, corpus_sentences)
+    assert not answer.abstained, answer.reason
+    assert "Australia" in quotes(answer) and "North America" in quotes(answer), answer.text
+    assert chain.answer("which places are nice for a holiday?").abstained
+
+
 def test_a_count_of_places_is_answered_by_the_places_a_sentence_names(chain, corpus_sentences):
     answer = chain.answer("how many regions has china invested in for its lithium? name them")
     assert_grounded(answer, corpus_sentences)
