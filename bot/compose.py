@@ -81,11 +81,19 @@ def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
     if spelled is not None:
         _add(chosen, spelled)
     # "list em" / "bullets pls" asks for points, several of them; when the question lists a
-    # kind's members, the sentences naming them (below) fill the answer instead
+    # kind's members, the sentences naming them fill the answer first
     many = intent.wants_many or (intent.bulleted and not evidence.listed)
     limit = max(MAX_MANY if many else MAX_SENTENCES, len(chosen))
     gap = GAP_MANY if many else GAP
     top = evidence.ranked[0].score
+    for hit in evidence.listed:
+        # "which companies...": each member is named once; all the document names when all
+        # are asked for, else those the question picks out as well as an extra is
+        if len(chosen) >= MAX_MANY or (hit.score < top - gap and not intent.lists_all):
+            continue
+        named = " ".join(h.chunk.text for h in chosen)
+        if any(mentioned(m, hit.chunk.text) and not mentioned(m, named) for m in evidence.members):
+            _add(chosen, hit)
     for hit in evidence.ranked:
         if len(chosen) >= limit or hit.score < top - gap:
             break
@@ -99,14 +107,6 @@ def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
                 break
             if mentioned(evidence.names[0], hit.chunk.text):
                 _add(chosen, hit)
-    for hit in evidence.listed:
-        # "which companies...": each member is named once; all the document names when all
-        # are asked for, else those the question picks out as well as an extra is
-        if len(chosen) >= MAX_MANY or (hit.score < top - gap and not intent.lists_all):
-            continue
-        named = " ".join(h.chunk.text for h in chosen)
-        if any(mentioned(m, hit.chunk.text) and not mentioned(m, named) for m in evidence.members):
-            _add(chosen, hit)
     lead, rest = chosen[0], sorted(chosen[1:], key=_document_order)
     return Draft((lead, *rest), bullets=intent.wants_list and len(chosen) >= 3)
 

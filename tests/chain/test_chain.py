@@ -388,6 +388,14 @@ def test_a_question_asking_only_for_what_the_source_names_is_answered(chain, cor
     assert chain.answer("which places are nice for a holiday?").abstained
 
 
+def test_the_members_asked_for_come_before_other_sentences(chain, corpus_sentences):
+    """A list of a kind's members names them before it adds sentences that name none."""
+    answer = chain.answer("japan vs china - how many battery companies does the doc name for each?")
+    assert_grounded(answer, corpus_sentences)
+    for firm in ("Panasonic", "Toyota", "CATL", "BYD", "SVOLT"):
+        assert firm in quotes(answer), answer.text
+
+
 def test_a_count_of_places_is_answered_by_the_places_a_sentence_names(chain, corpus_sentences):
     answer = chain.answer("how many regions has china invested in for its lithium? name them")
     assert_grounded(answer, corpus_sentences)
