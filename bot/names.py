@@ -51,13 +51,20 @@ class Name:
         return Name(self.name, self.kind, (self.name,))
 
 
+def _forms_of(entity: Entity, entities: Sequence[Entity]) -> tuple[str, ...]:
+    """Every form a text may mention the entity by: its own, and those of the places it takes
+    in ("the West" is spoken of where the United States or Europe is)."""
+    own = (entity.name, *entity.aliases, *entity.case_sensitive)
+    if not entity.includes:
+        return own
+    inside = [e for e in entities if e.name in entity.includes]
+    return (*own, *(f for e in inside for f in (e.name, *e.aliases, *e.case_sensitive)))
+
+
 def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
     """Gazetteer entities named in the question, then its other capitalised words."""
     found = find_entities(question, entities)
-    names = [
-        Name(e.name, PLACE_KINDS.get(e.type, e.type), (e.name, *e.aliases, *e.case_sensitive))
-        for e in found
-    ]
+    names = [Name(e.name, PLACE_KINDS.get(e.type, e.type), _forms_of(e, entities)) for e in found]
     covered = " ".join(f for n in names for f in n.forms).lower()
     text = normalize(question)
     letters = [c for c in text if c.isalpha()]

@@ -42,6 +42,7 @@ class _EntityIn(BaseModel):
     country: StrictStr | None = None
     aliases: list[StrictStr] = []
     case_sensitive: list[StrictStr] = []
+    includes: list[StrictStr] = []
 
 
 def entities_path(corpus_dir: Path) -> Path:
@@ -78,7 +79,8 @@ def load_known(corpus_dir: Path) -> tuple[Entity, ...]:
 
 
 def read_entities(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
-    """Read and validate a gazetteer file, returning the entities and any located problems."""
+    """Read and validate a gazetteer file, returning the entities and any located problems.
+    A region's `includes` must name entities of the same file, so that a file stands alone."""
     file = str(path)
     try:
         text = read_text(path)
@@ -87,6 +89,7 @@ def read_entities(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
     items, problems = validate_list(file, text, _EntityIn, "entity")
     entities: list[Entity] = []
     owner: dict[str, str] = {}  # lower-cased surface form -> entity name
+    included: list[tuple[int, str, list[str]]] = []  # line, region, the places it takes in
     for item in items:
         raw = item.record
         for form in (raw.name, *raw.aliases, *raw.case_sensitive):
@@ -102,9 +105,23 @@ def read_entities(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
                 problems.append(Problem(file, item.line, reason))
             else:
                 owner[key] = raw.name
+        included.append((item.line, raw.name, raw.includes))
         entities.append(
-            Entity(raw.name, raw.type, raw.country, tuple(raw.aliases), tuple(raw.case_sensitive))
+            Entity(
+                raw.name,
+                raw.type,
+                raw.country,
+                tuple(raw.aliases),
+                tuple(raw.case_sensitive),
+                tuple(raw.includes),
+            )
         )
+    named = {e.name for e in entities}
+    for line, region, places in included:
+        for place in places:
+            if place not in named:
+                reason = f"entity {region!r} includes {place!r}, which is no entity's name"
+                problems.append(Problem(file, line, reason))
     return tuple(entities), problems
 
 

@@ -62,6 +62,9 @@ class Entity:
     aliases: tuple[str, ...] = ()
     # Forms matched only with this exact case ("US" must not match the pronoun "us").
     case_sensitive: tuple[str, ...] = ()
+    # The places a region takes in ("East Asia": China, Japan...): a text naming one of them
+    # speaks of the region too.
+    includes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -396,6 +396,19 @@ def test_the_members_asked_for_come_before_other_sentences(chain, corpus_sentenc
         assert firm in quotes(answer), answer.text
 
 
+def test_a_region_the_corpus_speaks_of_through_its_places_is_not_refused(chain):
+    """"The West" is spoken of where the United States or Europe is, "the far east" where
+    China or Japan is; a region none of whose places the corpus names is still refused."""
+    for question in (
+        "are the western challengers leaning on know-how from the far east to get going?",
+        "Cost-wise, how do Chinese batteries and the West's new local production stack up?",
+    ):
+        answer = chain.answer(question)
+        assert not answer.abstained, answer.reason
+    answer = chain.answer("what about southeast asia's battery plants?")
+    assert answer.abstained and answer.reason.startswith("named_things"), answer.reason
+
+
 def test_a_count_of_places_is_answered_by_the_places_a_sentence_names(chain, corpus_sentences):
     answer = chain.answer("how many regions has china invested in for its lithium? name them")
     assert_grounded(answer, corpus_sentences)

@@ -134,3 +134,22 @@ def test_a_broken_world_file_is_a_corpus_problem(tmp_path: Path):
     (corpus / "world.yaml").write_text("- name: Atlantis\n  type: continent\n", encoding="utf-8")
     problems = check_corpus(corpus)
     assert [(Path(p.file).name, p.line) for p in problems] == [("world.yaml", 2)]
+
+
+def test_a_region_includes_only_places_its_own_file_names(tmp_path: Path):
+    """A world file stands alone: what a region takes in is named in the same file (the
+    corpus gazetteer's entry for the same place wins when both are loaded)."""
+    west = next(e for e in load_entities(world_path(SHIPPED)) if e.name == "the West")
+    assert "United States" in west.includes and "Europe" in west.includes
+    path = tmp_path / "world.yaml"
+    path.write_text(
+        "- name: China\n  type: country\n"
+        "- name: Atlantis\n  type: region\n  includes: [China]\n"
+        "- name: Lemuria\n  type: region\n  includes: [Mu]\n",
+        encoding="utf-8",
+    )
+    entities, problems = read_entities(path)
+    assert entities[1].includes == ("China",)
+    assert [(p.line, p.reason) for p in problems] == [
+        (6, "entity 'Lemuria' includes 'Mu', which is no entity's name")
+    ]
