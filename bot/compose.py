@@ -64,8 +64,25 @@ def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
         best = lead
     chosen = [best]
     further = []  # a side's second sentence joins only while the answer has room
+    # once one side's own sentence answers the aspect, another side's joins when it comes as
+    # near to that one: a sentence naming every side, lifted by the names and the keywords,
+    # would otherwise leave the other side with no sentence of its own
+    own_reach = max(
+        (
+            h.score
+            for p in evidence.parts
+            if p.side is not None
+            for h in _alone(p)[:1]
+            if h.score >= (p.reach or 0) * PART_RATIO
+        ),
+        default=0.0,
+    )
     for part in evidence.parts:
-        picks = _side_picks(part, evidence) if part.side is not None else _part_pick(part, chosen)
+        picks = (
+            _side_picks(part, evidence, own_reach)
+            if part.side is not None
+            else _part_pick(part, chosen)
+        )
         # the side's best must answer the aspect; its followers come within GAP of that
         if part.side is not None:
             bar = (part.reach or best.score) * PART_RATIO
@@ -149,7 +166,13 @@ def _part_pick(part: Part, chosen: Sequence) -> list:
     return [h for h in rest if h.score >= best.score - GAP][:1]
 
 
-def _side_picks(part: Part, evidence: Evidence) -> list:
+def _alone(part: Part) -> list:
+    """A side's sentences that name it and none of the other sides, after its best."""
+    named = [h for h in part.ranked if named_by(part.side, h)]
+    return [h for h in named[1:] if not any(mentioned(r, h.chunk.text) for r in part.rivals)]
+
+
+def _side_picks(part: Part, evidence: Evidence, own_reach: float = 0.0) -> list:
     """A side's sentences on the compared aspect: its best one that names it (itself or by its
     section), which may compare it with another side outright ("South Korea and Japan
     maintain..., but their output is smaller"), then those about it alone that come within GAP
@@ -159,17 +182,16 @@ def _side_picks(part: Part, evidence: Evidence) -> list:
     if not named:
         about = [h for h in part.ranked if mentioned(part.side, _context(h, evidence))]
         return about[:1]
-    alone = [
-        h
-        for h in named
-        if h is not named[0] and not any(mentioned(r, h.chunk.text) for r in part.rivals)
-    ]
+    alone = _alone(part)
     near = [h for h in alone if h.score >= named[0].score - GAP]
     # of two sides, a best that names both says what they share or how they differ; the
     # side's own best sentence says what it is, however far behind, when it answers the
     # compared aspect as a side's best must
     shared = len(part.rivals) == 1 and mentioned(part.rivals[0], named[0].chunk.text)
-    answers = bool(alone) and alone[0].score >= (part.reach or named[0].score) * PART_RATIO
+    answers = bool(alone) and (
+        alone[0].score >= (part.reach or named[0].score) * PART_RATIO
+        or alone[0].score >= own_reach * PART_RATIO > 0
+    )
     if shared and answers and alone[0] not in near:
         near = [alone[0], *near]
     return [named[0], *near][:SIDE_SENTENCES]

@@ -397,7 +397,7 @@ def test_the_members_asked_for_come_before_other_sentences(chain, corpus_sentenc
 
 
 def test_a_region_the_corpus_speaks_of_through_its_places_is_not_refused(chain):
-    """"The West" is spoken of where the United States or Europe is, "the far east" where
+    """ "The West" is spoken of where the United States or Europe is, "the far east" where
     China or Japan is; a region none of whose places the corpus names is still refused."""
     for question in (
         "are the western challengers leaning on know-how from the far east to get going?",
@@ -407,6 +407,15 @@ def test_a_region_the_corpus_speaks_of_through_its_places_is_not_refused(chain):
         assert not answer.abstained, answer.reason
     answer = chain.answer("what about southeast asia's battery plants?")
     assert answer.abstained and answer.reason.startswith("named_things"), answer.reason
+
+
+def test_each_side_of_a_comparison_gets_its_own_sentence_on_the_aspect(chain, corpus_sentences):
+    """When one sentence names both sides, each side's own sentence is measured against the
+    best own sentence any side has: Korea's focus and Japan's, not Korea's alone."""
+    answer = chain.answer("korea vs japan tech focus?")
+    assert_grounded(answer, corpus_sentences)
+    assert "high-energy-density" in quotes(answer), answer.text
+    assert "solid-state" in quotes(answer), answer.text
 
 
 def test_a_count_of_places_is_answered_by_the_places_a_sentence_names(chain, corpus_sentences):

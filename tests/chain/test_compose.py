@@ -56,6 +56,24 @@ def test_a_sides_own_best_sentence_joins_a_shared_one_that_answers_the_aspect():
         assert (KOREAN_FOCUS in chosen) is joins, own_score
 
 
+JAPANESE_FOCUS = "Japanese firms have led in solid-state battery development."
+
+
+def test_once_one_sides_own_sentence_joins_another_as_near_to_it_joins_too():
+    """Korea's own sentence clears the bar set by the shared one; Japan's falls short of that
+    bar but comes as near to Korea's as a side's best must: both sides are answered."""
+    q = "korea vs japan: what is each one's focus?"
+    japan = Part(
+        "focus", JAPAN, (hit(SHARED, 0.70, 1), hit(JAPANESE_FOCUS, 0.45, 3)), (KOREA,), reach=0.70
+    )
+    evidence = Evidence(q, (KOREA, JAPAN), (hit(SHARED, 0.9, 1),), (korea_side(0.55), japan))
+    chosen = [h.chunk.text for h in choose(evidence, read_intent(q)).chosen]
+    assert KOREAN_FOCUS in chosen and JAPANESE_FOCUS in chosen, chosen
+    # alone, Japan's sentence is too far behind the shared one to join
+    alone = Evidence(q, (KOREA, JAPAN), (hit(SHARED, 0.9, 1),), (japan,))
+    assert JAPANESE_FOCUS not in [h.chunk.text for h in choose(alone, read_intent(q)).chosen]
+
+
 def test_a_part_whose_best_the_answer_holds_adds_its_next_best_when_close():
     q = "the story in dates - founded, the order pulled, the bankruptcy"
     filed = hit("It filed for bankruptcy in March 2025 after an order was pulled.", 0.85, 3)
