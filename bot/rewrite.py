@@ -47,6 +47,12 @@ _REFERRING = frozenset(
         "latter",
         "same",
         "other",
+        # adverbs that set what is asked against what was said ("what does japan do instead?")
+        "instead",
+        "too",
+        "either",
+        "likewise",
+        "similarly",
     ]
 )
 _WH = re.compile(r"(what|which|who|whom|whose|how|why|when|where|is|are|does|do|did)\b", re.I)

@@ -145,3 +145,14 @@ def test_a_pointer_followed_by_its_own_name_stands_on_its_own(entities):
     # a pointer to something the question does not name still takes the thread's words
     vague = rewrite("so what's the industry doing about that exposure?", thread, entities)
     assert "cobalt mines" in vague
+
+
+def test_instead_sets_the_follow_up_against_what_was_asked(entities):
+    """ "what do korea and japan do instead?" asks the earlier question of new subjects."""
+    thread = exchange(
+        "what is china's lithium play according to the doc?",
+        "China has secured lithium supplies through investments in Australia [1].",
+    )
+    query = rewrite("what do korea and japan do instead?", thread, entities)
+    assert "lithium" in query
+    assert rewrite("what do korea and japan do?", thread, entities) == "what do korea and japan do?"
