@@ -204,7 +204,7 @@ def _members(kinds: Sequence[str], subject: Sequence[Name], entities: Sequence[A
     found = [e for e in entities if e.type in kinds and e.name not in asked]
     if places and any(e.country for e in found if e.country != e.name):
         found = [e for e in found if e.country in places or not e.country]
-    return tuple(Name(e.name, e.type, (e.name, *e.aliases, *e.case_sensitive)) for e in found)
+    return tuple(Name(e.name, e.type, e.forms) for e in found)
 
 
 def _listed(

@@ -54,11 +54,8 @@ class Name:
 def _forms_of(entity: Entity, entities: Sequence[Entity]) -> tuple[str, ...]:
     """Every form a text may mention the entity by: its own, and those of the places it takes
     in ("the West" is spoken of where the United States or Europe is)."""
-    own = (entity.name, *entity.aliases, *entity.case_sensitive)
-    if not entity.includes:
-        return own
-    inside = [e for e in entities if e.name in entity.includes]
-    return (*own, *(f for e in inside for f in (e.name, *e.aliases, *e.case_sensitive)))
+    inside = [e for e in entities if e.name in entity.includes] if entity.includes else []
+    return (*entity.forms, *(f for e in inside for f in e.forms))
 
 
 def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:

@@ -58,14 +58,9 @@ def world_path(corpus_dir: Path) -> Path:
 def with_world(entities: Iterable[Entity], world: Iterable[Entity]) -> tuple[Entity, ...]:
     """The corpus's entities, then the world's places that none of them already names."""
     own = tuple(entities)
-    taken = {_normalise(f).lower() for e in own for f in (e.name, *e.aliases, *e.case_sensitive)}
+    taken = {_normalise(f).lower() for e in own for f in e.forms}
     extra = [
-        place
-        for place in world
-        if not any(
-            _normalise(f).lower() in taken
-            for f in (place.name, *place.aliases, *place.case_sensitive)
-        )
+        place for place in world if not any(_normalise(f).lower() in taken for f in place.forms)
     ]
     return (*own, *extra)
 

@@ -66,6 +66,11 @@ class Entity:
     # speaks of the region too.
     includes: tuple[str, ...] = ()
 
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every surface form: the name, its aliases, and its case-sensitive forms."""
+        return (self.name, *self.aliases, *self.case_sensitive)
+
 
 @dataclass(frozen=True)
 class Problem:
