@@ -84,7 +84,6 @@ def read_entities(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
     items, problems = validate_list(file, text, _EntityIn, "entity")
     entities: list[Entity] = []
     owner: dict[str, str] = {}  # lower-cased surface form -> entity name
-    included: list[tuple[int, str, list[str]]] = []  # line, region, the places it takes in
     for item in items:
         raw = item.record
         for form in (raw.name, *raw.aliases, *raw.case_sensitive):
@@ -100,7 +99,6 @@ def read_entities(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
                 problems.append(Problem(file, item.line, reason))
             else:
                 owner[key] = raw.name
-        included.append((item.line, raw.name, raw.includes))
         entities.append(
             Entity(
                 raw.name,
@@ -112,11 +110,11 @@ def read_entities(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
             )
         )
     named = {e.name for e in entities}
-    for line, region, places in included:
-        for place in places:
+    for item, entity in zip(items, entities, strict=True):
+        for place in entity.includes:
             if place not in named:
-                reason = f"entity {region!r} includes {place!r}, which is no entity's name"
-                problems.append(Problem(file, line, reason))
+                reason = f"entity {entity.name!r} includes {place!r}, which is no entity's name"
+                problems.append(Problem(file, item.line, reason))
     return tuple(entities), problems
 
 
