@@ -267,7 +267,14 @@ def topic_met(
     topic = topic_words(query, names)
     if not topic:
         return 1.0
+    # a word is compared by its embedding as typed: a stem is often no word the model knows
+    # ("chasing" -> "chas"), and its closeness to any word is then noise
+    typed = {}
+    for token in tokens(query):
+        typed.setdefault(stem(token), token)
     have = set(content_terms(" ".join(texts)))
+    # a compound's parts are met too: "niche-focused" meets "niche", as "niche" meets it
+    have |= {p for t in have if "-" in t for p in content_terms(t.replace("-", " "))}
     words = sorted({t for t in tokens(" ".join(texts)) if len(t) > 2 and t not in STOPWORDS})
     met = 0
     for term in topic:
@@ -276,7 +283,7 @@ def topic_met(
             or any(p in have for p in term.split("-") if len(p) > 2)
             or any(_agent_of(term, w) for w in words)
             or words
-            and similarity(term, words) >= WORD_MATCH
+            and similarity(typed.get(term, term), words) >= WORD_MATCH
         ):
             met += 1
     return met / len(topic)

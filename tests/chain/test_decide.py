@@ -226,6 +226,19 @@ def test_a_close_word_counts_as_met():
     assert met > 0
 
 
+def test_a_word_is_compared_as_typed_not_as_its_stem():
+    # "cutt", the stem of "cutting", is no word the embedding model knows
+    def close(word, words):
+        return 0.9 if word == "cutting" and "reducing" in words else 0.0
+
+    assert decide.topic_met("cutting cobalt", ["reducing cobalt content"], [], close) == 1.0
+
+
+def test_a_compound_meets_each_of_its_parts():
+    met = decide.topic_met("niche approach", ["a niche-focused approach"], [], no_paraphrase)
+    assert met == 1.0
+
+
 def test_an_agent_noun_meets_its_verb():
     # "how many people work at IMIP?" is answered by "...employs more than 80,000 workers"
     q = "How many people work at IMIP?"
