@@ -164,7 +164,9 @@ class AnswerChain:
         rewritten = rewrite(text, history, self.entities) if text else text
         # what is asked is read from the user's own words; the rewrite only adds the subject
         intent = read_intent(text) if rewritten != text else read_intent(rewritten)
-        said = _last_lead(history) if rewritten != text else ""
+        # any question in a thread, rewritten or not ("so is europe on track?"), may ask past
+        # what the last answer led with
+        said = _last_lead(history)
         return Query(question, cleaned, rewritten, prof, intent, said)
 
     def gather(self, query: Query) -> Evidence:

@@ -133,6 +133,18 @@ def test_a_follow_up_asking_past_the_last_answer_leads_with_something_new(chain)
     assert follow.text.startswith("However, these efforts face hurdles"), follow.text
 
 
+def test_a_follow_up_naming_its_own_subject_also_leads_with_something_new(chain):
+    # it needs no rewrite, and still asks past the last answer
+    first = "what is europe's battery alliance for?"
+    answer = chain.answer(first)
+    assert answer.text.startswith("Europe is pursuing similar strategies")
+    follow = chain.answer(
+        "realistically, is europe getting there or does the doc see obstacles",
+        turns((first, answer)),
+    )
+    assert follow.text.startswith("However, these efforts face hurdles"), follow.text
+
+
 def test_a_follow_up_on_a_detail_of_the_last_answer_keeps_its_lead(chain):
     first = "what kind of batteries does korea specialise in?"
     answer = chain.answer(first)
