@@ -117,11 +117,20 @@ _DOCUMENT_END = re.compile(
     re.IGNORECASE,
 )
 _DOCUMENT_START = re.compile(
-    r"\b(?:intro(?:duction)?|opening (?:section|part|para(?:graph)?|lines?)|first (?:section|"
+    r"\b(?:intro(?:duction)?|opening (?:section|part|para(?:graph)?|lines?)|the opening\b(?! of)|"
+    r"first (?:section|"
     r"part|para(?:graph)?)|at the (?:start|top|beginning))\b",
     re.IGNORECASE,
 )
 END, START = "end", "start"
+# A phrase opening with a preposition: it says where, about what or apart from what ("in what
+# have..." asks, though).
+_SCOPING = re.compile(
+    r"^\W*(?:about|across|after|among|apart from|aside from|before|beside|besides|beyond|"
+    r"despite|except(?: for)?|excluding|for|from|in|including|other than|outside|per|"
+    r"regarding|since|unlike|with|within|without)\b(?!\W+(?:what|which|who|whom|whose|how)\b)",
+    re.IGNORECASE,
+)
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s*){1,4})", re.I)
 _HOW_MANY_THINGS = re.compile(r"\bhow many\b", re.IGNORECASE)
 _QUANTITY_NOUN = re.compile(
@@ -301,6 +310,10 @@ def read_intent(question: str) -> Intent:
     # after the first, a part must ask something: "short version", "bullet list is fine" and
     # "names too" say how to answer, not what
     parts = parts[:1] + tuple(p for p in parts[1:] if _ASKING.match(p))
+    # "besides raw production, what...": a phrase a preposition opens sets the scope of the
+    # question after it and asks nothing of its own
+    if parts and _SCOPING.match(parts[0]):
+        parts = parts[1:]
     if len(parts) < 2:
         parts = _enumerated(text)
     presupposition = None

@@ -108,6 +108,14 @@ def test_a_note_on_how_to_answer_is_no_part(question):
     assert read_intent(question).parts == ()
 
 
+def test_a_phrase_a_preposition_opens_scopes_the_question_and_is_no_part():
+    intent = read_intent("besides raw materials, what else are the policies aimed at?")
+    assert intent.parts == ()
+    # a preposition before a question word asks
+    intent = read_intent("In what have Japanese firms led, and which segments do they serve?")
+    assert intent.parts == ("In what have Japanese firms led", "which segments do they serve")
+
+
 def test_a_request_after_a_question_is_a_part():
     intent = read_intent("What does the IRA mandate? Also list the firms that gain from it")
     assert intent.parts == ("What does the IRA mandate", "Also list the firms that gain from it")
@@ -185,6 +193,8 @@ def test_the_clause_a_question_takes_as_given(question, clause):
         ("In the closing section, what three ingredients?", END, False),
         ("what does the intro say?", START, False),
         ("per the opening para, what else reinforces asia's spot on top?", START, False),
+        ("what does the opening say holds them back?", START, False),
+        ("what does the opening of the plant mean for jobs?", None, False),
         ("in the last para, what does it say?", END, False),
         ("can u give me a quick summary of the whole thing", None, True),
         ("tl;dr?", None, True),
