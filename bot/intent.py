@@ -243,7 +243,9 @@ def _classes(text: str) -> tuple[str, ...]:
                 break  # a function word or a comma ends the phrase
             words.append(match)
         if opener.group("every") or opener.group("many"):
-            nouns = words[-1:]
+            # the counted noun is the phrase's last plural ("how many regions abroad"), else
+            # its last word ("every company")
+            nouns = [w for w in words if _plural(w.group(0))][-1:] or words[-1:]
         else:
             nouns = [w for w in words if _plural(w.group(0))][:1]
         if not nouns:

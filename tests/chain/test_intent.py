@@ -301,6 +301,8 @@ def test_a_what_is_question_names_the_term_it_defines(question, term):
         # a later "all three countries" says where to look, not what to list
         ("tl;dr every battery company, across all three countries", ("company",), True),
         ("how many diff regions has china put money into for lithium?", ("regions",), False),
+        # what follows the counted noun ("abroad") qualifies it
+        ("how many regions abroad get china's money for lithium?", ("regions",), False),
         ("Which country has the most battery factories?", (), False),  # one thing, not a list
         ("What type of batteries has South Korea focused on?", (), False),
     ],
