@@ -208,9 +208,16 @@ def after_selection(
     # "in Australia, South America, and Africa", unless it gives them as examples ("companies
     # like A and B"), which count only what the source names
     counted = intent.counts and any(names_members(t, members, source) for t in about)
+    # "that 70% stat - is it china's share of capacity?" asks of a figure it quotes, which a
+    # chosen sentence gives
+    quoted = [n for n in numbers_in(query) if not _YEAR.fullmatch(n)]
+    quoted = bool(quoted) and all(
+        _known_figure(n, {f for t in figures for f in numbers_in(t)}) for n in quoted
+    )
     if (
         intent.asks_for == QUANTITY
         and not counted
+        and not quoted
         and (
             not figures
             or max(topic_met(measured, [t], names, similarity) for t in figures) < TOPIC_MET

@@ -185,6 +185,16 @@ def test_examples_of_a_class_do_not_count_it_in_the_world():
     assert verdict.final and verdict.lacks == "figure"
 
 
+def test_a_question_about_a_figure_it_quotes_is_answered_by_the_sentence_giving_it():
+    q = "that 70% stat - is it china's share of plants or of something else?"
+    chosen = [hit("China alone operates over 70% of the world's factories.", 0.7)]
+    assert not decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase).final
+    # a figure the sentence does not give is still not answered by it
+    q = "that 60% stat - is it china's share of plants or of something else?"
+    verdict = decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
+    assert verdict.final and verdict.lacks == "figure"
+
+
 PLACES = [Name(p, "place", (p,)) for p in ("Australia", "South America", "Africa", "Europe")]
 INVESTED = "China has invested in Australia, South America, and Africa."
 
