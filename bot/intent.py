@@ -54,12 +54,13 @@ _DATE = re.compile(
 # The nouns of an amount ("what's LG's market share?", "the fine for..."), singular less "s"
 _AMOUNTS = (
     r"share|percentage|percent|proportion|fraction|rate|amount|revenue|sales|price|fine|"
-    r"penalt(?:y|ie)|fee|valuation|figure|number|volume|tonnage|gwh|twh"
+    r"penalt(?:y|ie)|fee|valuation|value|cost|margin|profit|budget|figure|number|"
+    r"volume|tonnage|gwh|twh"
 )
 _QUANTITY = re.compile(
     r"\bhow (?:many|much)\b"
     rf"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){{0,6}} (?:{_AMOUNTS})s?\b"
-    r"|%|\bpercent(?:age)?\b"
+    r"|%|[$€£¥]|\bpercent(?:age)?\b"
     r"|(?<![Aa] )\bnumber of\b",  # "the exact number of X"; "a number of X" is "several X"
     re.IGNORECASE,
 )
@@ -101,6 +102,8 @@ _PRESUPPOSING = re.compile(
     r"(?:[?!].*|\.*)$",
     re.IGNORECASE,
 )
+# "If Japan makes the cheapest cells, why is it stuck in a niche?" takes its condition as given.
+_IF_WHY = re.compile(r"^if\s+([^?!,]+?),\s*(?:then\s+)?(?:why|how come)\b", re.IGNORECASE)
 # Parts of a multi-part question: "X? And Y", "X, and which Y", "X; Y", "X and also Y", and
 # the alternatives of "is it X, or does it Y?" (each is answered on its own).
 _PARTS = re.compile(
@@ -319,7 +322,7 @@ def read_intent(question: str) -> Intent:
     if len(parts) < 2:
         parts = _enumerated(text)
     presupposition = None
-    match = _PRESUPPOSING.match(text)
+    match = _PRESUPPOSING.match(text) or _IF_WHY.match(text)
     if match and len(tokens(match.group(1))) >= 3:
         presupposition = match.group(1).strip()
     asks_for = (

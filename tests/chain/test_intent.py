@@ -30,6 +30,9 @@ from bot.names import Name, asked_names, mentioned, spelled_out
         ("whats LG's share of the market?", QUANTITY),  # "whats" is "what's"
         ("what's the fine for firms without a battery passport?", QUANTITY),
         ("what penalties apply under the regulation?", QUANTITY),
+        ("What is the total dollar value of Korea's mining deals?", QUANTITY),
+        ("whats the avg $/kWh for chinese cells?", QUANTITY),
+        ("what's the profit margin on a cell?", QUANTITY),
         ("is that fine?", None),
         ("who replaced Carlsson as Northvolt CEO?", PERSON),
         ("who's the ceo of samsung sdi rn?", PERSON),
@@ -180,6 +183,12 @@ def test_the_items_of_an_enumeration_are_parts_asked_of_what_precedes_them():
             "everyone cutting the cobalt in cathodes",
         ),
         ("why did the U.S. impose tariffs?", "the U.S. impose tariffs"),
+        # a condition a why-question rests on is taken as given too
+        (
+            "If Japan makes the cheapest cells, why is it stuck in a niche?",
+            "Japan makes the cheapest cells",
+        ),
+        ("if it rains, what happens to output?", None),
     ],
 )
 def test_the_clause_a_question_takes_as_given(question, clause):
