@@ -14,7 +14,7 @@ from typing import Any
 from bot.intent import END, Intent
 from bot.names import Name, asked_names, initials_pattern, mentioned, spelling_of
 from bot.rewrite import refers_back
-from bot.text import content_terms
+from bot.text import content_terms, tokens
 from index.chunking import section_label
 from index.records import ScoredChunk
 
@@ -107,8 +107,8 @@ def gather(
     user's own wording of a rewritten follow-up: the sides it names are the ones compared.
     `kinds` are the gazetteer kinds a list question asks for the members of."""
     read: dict[str, Name] = {}
-    names = _spelled_out(retriever, asked_names(query, entities), read)
-    own = _spelled_out(retriever, asked_names(asked, entities), read) if asked else names
+    names = _spelled_out(retriever, _asked(retriever, query, entities), read)
+    own = _spelled_out(retriever, _asked(retriever, asked, entities), read) if asked else names
     # a follow-up is about what the user named in it ("and europe?"); the names the rewrite
     # brought from the thread make the search specific but are not its subject
     subject = own or names
@@ -127,7 +127,7 @@ def gather(
     for i, p in enumerate(intent.parts):
         # a part that names nothing ("or does it reach further upstream?") is about what the
         # question names
-        own_names = asked_names(p, entities) or subject
+        own_names = _asked(retriever, p, entities) or subject
         if i and refers_back(p):
             # "trade barriers: who's putting them up, and how are firms getting around them?":
             # what a later part refers back to is said in the first
@@ -162,6 +162,23 @@ def gather(
             if passage is not None:
                 passages[hit.chunk.parent] = passage
     return Evidence(query, names, tuple(ranked), tuple(parts), passages, elsewhere, listed, members)
+
+
+def _asked(retriever: Any, text: str, entities: Sequence[Any]) -> tuple[Name, ...]:
+    """The question's names (see names.asked_names), and the corpus's own names it types in
+    lower case ("what are ppl in debrecen upset about?"): a new document's places and firms
+    are named without a gazetteer entry."""
+    names = asked_names(text, entities)
+    proper_form = getattr(retriever, "proper_form", None)
+    if proper_form is None:
+        return names
+    covered = {t for n in names for f in n.forms for t in tokens(f)}
+    typed = [
+        form
+        for word in dict.fromkeys(tokens(text))
+        if word not in covered and (form := proper_form(word))
+    ]
+    return names + tuple(Name(form, "name", (form,)) for form in typed)
 
 
 def _spelled_out(

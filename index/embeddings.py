@@ -7,6 +7,7 @@ import importlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,19 @@ def make_embeddings(name: str, sha256: str) -> ModelEmbeddings:
 def model_name(embeddings: Embeddings) -> str:
     """The name an index records for the model that embedded it."""
     return getattr(embeddings, "name", None) or type(embeddings).__qualname__
+
+
+@lru_cache(maxsize=4)
+def _vocabulary_file(path: Path) -> frozenset[str]:
+    vocab = path / "vocab.txt"
+    if not vocab.is_file():
+        return frozenset()
+    return frozenset(line.strip() for line in vocab.read_text(encoding="utf-8").splitlines())
+
+
+def whole_words(embeddings: Embeddings) -> frozenset[str]:
+    """The words the model's tokenizer holds whole: common English words ("march", "energy"),
+    where a rare name ("debrecen", "tsingshan") is split into pieces. Empty when the model
+    has no word-piece vocabulary to read."""
+    path = getattr(embeddings, "path", None)
+    return _vocabulary_file(Path(path)) if path is not None else frozenset()

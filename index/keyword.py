@@ -147,3 +147,28 @@ class BM25Index:
         """idf of a term; unseen terms get the largest possible idf."""
         col = self.vocabulary.get(term)
         return float(self.idf[col]) if col is not None else self.max_idf
+
+
+_CASED_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+
+
+def proper_nouns(texts: Sequence[str]) -> dict[str, str]:
+    """Words the texts write capitalised inside a sentence and never in lower case ("Debrecen",
+    "IMIP"), by their lower-case form: a question typed in lower case still names them."""
+    capitalised: dict[str, str] = {}
+    lower: set[str] = set()
+    for text in texts:
+        after_capital = False
+        for match in _CASED_WORD.finditer(text):
+            word = re.sub(r"['’]s$", "", match.group(0))
+            if not word[0].isupper():
+                lower.add(word.lower())
+                after_capital = False
+                continue
+            before = text[: match.start()].rstrip()
+            # a sentence's first word may be any word; "Ett" in "Northvolt Ett" is part of a
+            # longer name, not a name of its own
+            if before and before[-1] not in '.!?:;"“(' and not after_capital:
+                capitalised.setdefault(word.lower(), word)
+            after_capital = text[match.end() : match.end() + 1] == " "
+    return {w: form for w, form in capitalised.items() if w not in lower and w not in _STOPWORDS}

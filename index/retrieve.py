@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from index import errors, store
-from index.embeddings import model_name
-from index.keyword import BM25Index
+from index.embeddings import model_name, whole_words
+from index.keyword import BM25Index, proper_nouns
 from index.query_vectors import QueryVectors
 from index.records import Chunk, ScoredChunk, SearchResult
 
@@ -164,6 +165,20 @@ class HybridRetriever:
         the phrase)."""
         rows = {row for form in forms for row in self._keyword.containing(form).tolist()}
         return [self.chunks[row] for row in sorted(rows)]
+
+    @cached_property
+    def _proper(self) -> dict[str, str]:
+        # read on the first question that needs it, not at start-up
+        common = whole_words(self.embeddings)
+        if not common:
+            return {}
+        found = proper_nouns([unit.text for unit in self.sentences])
+        return {word: form for word, form in found.items() if word not in common}
+
+    def proper_form(self, word: str) -> str | None:
+        """How the corpus writes a name typed in lower case ("debrecen" -> "Debrecen"): a word
+        it writes only capitalised and that is no common word, else None."""
+        return self._proper.get(word.lower())
 
     def knows(self, word: str) -> bool:
         """True when the indexed sentences hold the word, in any form the stemmer joins."""

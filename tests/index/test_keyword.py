@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.keyword import BM25Index, stem, tokenize
+from index.keyword import BM25Index, proper_nouns, stem, tokenize
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,19 @@ def test_coverage_is_the_share_of_query_weight_a_text_holds() -> None:
     assert covered[0] == pytest.approx(covered[2])
     assert covered[0] < 0.5
     assert index.coverage("zzzz").max() == 0.0  # no indexed term: no keyword evidence
+
+
+def test_proper_nouns_are_the_words_written_only_capitalised_inside_a_sentence() -> None:
+    found = proper_nouns(
+        [
+            "CATL is building a plant in Debrecen, Hungary's second city.",
+            "The firm built Northvolt Ett in Skelleftea.",
+            "Output rose in March. Plants in the north expanded.",
+            "Residents of Debrecen's east side protested.",
+        ]
+    )
+    assert found["debrecen"] == "Debrecen" and found["skelleftea"] == "Skelleftea"
+    assert "hungary" in found and "northvolt" in found
+    assert "catl" not in found  # only ever opens a sentence here
+    assert "ett" not in found  # the tail of a longer name
+    assert "output" not in found and "plants" not in found
