@@ -192,7 +192,9 @@ def after_selection(
     # the quantity itself must be what a sentence speaks of
     measured = intent.measured or query
     if not topic_words(measured, names):
-        measured = intent.unit or measured
+        # "what's CATL's revenue?" measures revenue; "what are China's numbers - share of
+        # capacity...?" says what it measures after its generic unit
+        measured = query if intent.unit in GENERIC_UNITS else intent.unit or measured
     # a figure answers when it is about the asked things (a year dates a thing; it is not a
     # count, an amount or a rate of it)
     figures = [t for t in about if any(not _YEAR.fullmatch(n) for n in numbers_in(t))]
@@ -254,6 +256,10 @@ def after_selection(
             return Verdict(premise_rejected=True, check=check)
         return Verdict.proceed(check)
     return Verdict.proceed()
+
+
+# units that name no quantity in particular
+GENERIC_UNITS = frozenset({"figure", "number", "amount"})
 
 
 def _about_text(hit: ScoredChunk) -> str:

@@ -195,6 +195,15 @@ def test_a_question_about_a_figure_it_quotes_is_answered_by_the_sentence_giving_
     assert verdict.final and verdict.lacks == "figure"
 
 
+def test_a_generic_unit_leaves_the_rest_of_the_question_to_say_what_is_measured():
+    q = "What are China's numbers - its share of the world's factories?"
+    chosen = [hit("China alone operates over 70% of the world's factories.", 0.7)]
+    assert not decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase).final
+    q = "What are China's numbers - its share of lithium refining?"
+    verdict = decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
+    assert verdict.final and verdict.lacks == "figure"
+
+
 PLACES = [Name(p, "place", (p,)) for p in ("Australia", "South America", "Africa", "Europe")]
 INVESTED = "China has invested in Australia, South America, and Africa."
 
