@@ -154,21 +154,21 @@ _CASED_WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
 def proper_nouns(texts: Sequence[str]) -> dict[str, str]:
     """Words the texts write capitalised inside a sentence and never in lower case ("Debrecen",
-    "IMIP"), by their lower-case form: a question typed in lower case still names them."""
+    "IMIP"), by their lower-case form: a question typed in lower case still names them. A
+    sentence's first word may be any word, and "Ett" in "Northvolt Ett" is part of a longer
+    name, not a name of its own."""
     capitalised: dict[str, str] = {}
     lower: set[str] = set()
     for text in texts:
-        after_capital = False
+        previous_end, previous_capital = None, False
         for match in _CASED_WORD.finditer(text):
             word = re.sub(r"['’]s$", "", match.group(0))
+            gap = "" if previous_end is None else text[previous_end : match.start()]
+            opens = previous_end is None or gap.rstrip()[-1:] in tuple('.!?:;"“(')
+            capital = word[0].isupper() and not opens  # capitalised as a name, not a start
             if not word[0].isupper():
                 lower.add(word.lower())
-                after_capital = False
-                continue
-            before = text[: match.start()].rstrip()
-            # a sentence's first word may be any word; "Ett" in "Northvolt Ett" is part of a
-            # longer name, not a name of its own
-            if before and before[-1] not in '.!?:;"“(' and not after_capital:
+            elif capital and not (previous_capital and gap == " "):
                 capitalised.setdefault(word.lower(), word)
-            after_capital = text[match.end() : match.end() + 1] == " "
+            previous_end, previous_capital = match.end(), capital
     return {w: form for w, form in capitalised.items() if w not in lower and w not in _STOPWORDS}

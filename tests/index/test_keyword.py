@@ -75,8 +75,10 @@ def test_proper_nouns_are_the_words_written_only_capitalised_inside_a_sentence()
             "The firm built Northvolt Ett in Skelleftea.",
             "Output rose in March. Plants in the north expanded.",
             "Residents of Debrecen's east side protested.",
+            "In Arnstadt, the plant opened.",
         ]
     )
+    assert found["arnstadt"] == "Arnstadt"  # after a capitalised first word, still a name
     assert found["debrecen"] == "Debrecen" and found["skelleftea"] == "Skelleftea"
     assert "hungary" in found and "northvolt" in found
     assert "catl" not in found  # only ever opens a sentence here
