@@ -185,23 +185,31 @@ def test_examples_of_a_class_do_not_count_it_in_the_world():
     assert verdict.final and verdict.lacks == "figure"
 
 
-def test_a_question_about_a_figure_it_quotes_is_answered_by_the_sentence_giving_it():
-    q = "that 70% stat - is it china's share of plants or of something else?"
-    chosen = [hit("China alone operates over 70% of the world's factories.", 0.7)]
-    assert not decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase).final
-    # a figure the sentence does not give is still not answered by it
-    q = "that 60% stat - is it china's share of plants or of something else?"
-    verdict = decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
-    assert verdict.final and verdict.lacks == "figure"
+FACTORIES = "China alone operates over 70% of the world's factories."
 
 
-def test_a_generic_unit_leaves_the_rest_of_the_question_to_say_what_is_measured():
-    q = "What are China's numbers - its share of the world's factories?"
-    chosen = [hit("China alone operates over 70% of the world's factories.", 0.7)]
-    assert not decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase).final
-    q = "What are China's numbers - its share of lithium refining?"
-    verdict = decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
-    assert verdict.final and verdict.lacks == "figure"
+@pytest.mark.parametrize(
+    ("answered", "refused"),
+    [
+        # a figure the question quotes is asked of; one the sentence does not give is not
+        (
+            "that 70% stat - is it china's share of plants or of something else?",
+            "that 60% stat - is it china's share of plants or of something else?",
+        ),
+        # a generic unit ("numbers") leaves the rest of the question to say what is measured
+        (
+            "What are China's numbers - its share of the world's factories?",
+            "What are China's numbers - its share of lithium refining?",
+        ),
+    ],
+)
+def test_a_figure_answers_a_quantity_question_on_what_it_measures(answered, refused):
+    def verdict(q):
+        chosen = [hit(FACTORIES, 0.7)]
+        return decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase)
+
+    assert not verdict(answered).final
+    assert verdict(refused).final and verdict(refused).lacks == "figure"
 
 
 PLACES = [Name(p, "place", (p,)) for p in ("Australia", "South America", "Africa", "Europe")]
