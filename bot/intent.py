@@ -57,9 +57,12 @@ _AMOUNTS = (
     r"penalt(?:y|ie)|fee|valuation|value|cost|margin|profit|budget|figure|number|"
     r"volume|tonnage|gwh|twh"
 )
+_SUPERLATIVES = r"highest|lowest|largest|biggest|smallest|greatest"
 _QUANTITY = re.compile(
     r"\bhow (?:many|much)\b"
     rf"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){{0,6}} (?:{_AMOUNTS})s?\b"
+    # "which maker had the highest profit margin?" picks by an amount
+    rf"|\bwhich\b(?: [\w'’-]+){{0,6}} (?:{_SUPERLATIVES})(?: [\w'’-]+)? (?:{_AMOUNTS})s?\b"
     r"|%|[$€£¥]|\bpercent(?:age)?\b"
     r"|(?<![Aa] )\bnumber of\b",  # "the exact number of X"; "a number of X" is "several X"
     re.IGNORECASE,
@@ -222,8 +225,10 @@ def _measured(text: str) -> str:
     match = _QUANTITY_NOUN.search(text)
     if not match:
         return ""
-    # the unit ("share", "rate") is met by any figure; what it is a share of is the topic
-    return " ".join(f"{match.group('pre') or ''} {match.group('post') or ''}".split())
+    # the unit ("share", "rate") is met by any figure; what it is a share of is the topic, and
+    # "the highest" says which, not what
+    words = f"{match.group('pre') or ''} {match.group('post') or ''}".split()
+    return " ".join(w for w in words if not re.fullmatch(_SUPERLATIVES, w, re.IGNORECASE))
 
 
 def _lists_all(text: str) -> bool:

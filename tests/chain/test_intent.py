@@ -33,6 +33,8 @@ from bot.names import Name, asked_names, mentioned, spelled_out
         ("What is the total dollar value of Korea's mining deals?", QUANTITY),
         ("whats the avg $/kWh for chinese cells?", QUANTITY),
         ("what's the profit margin on a cell?", QUANTITY),
+        ("Which Korean maker had the highest profit margin last year?", QUANTITY),
+        ("which nation runs the lion's share of the cell plants?", None),
         ("is that fine?", None),
         ("who replaced Carlsson as Northvolt CEO?", PERSON),
         ("who's the ceo of samsung sdi rn?", PERSON),
@@ -72,6 +74,8 @@ def test_a_who_question_a_country_or_firm_may_answer(question, either):
             "What share of the world's facilities does China run?",
             "What the world's facilities does China",
         ),
+        # a superlative says which is picked, not what is measured
+        ("which country has the largest market share?", "market"),
     ],
 )
 def test_what_a_quantity_question_measures(question, measured):
