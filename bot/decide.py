@@ -41,6 +41,8 @@ TOPIC_MET = 0.5
 # A presupposed clause ("why did X overtake Y?") is taken as stated when one chosen sentence
 # meets at least this share of its words: a false premise usually differs in its verb.
 PREMISE_MET = 0.7
+# Units that name no quantity in particular: the rest of the question says what is measured.
+GENERIC_UNITS = frozenset({"figure", "number", "amount"})
 NAMES_IN = 8  # a named thing must appear among this many best sentences (or their passages)
 SIDE_IN = 2  # ...or among this many best of a comparison side's own sentences
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
@@ -258,10 +260,6 @@ def after_selection(
     return Verdict.proceed()
 
 
-# units that name no quantity in particular
-GENERIC_UNITS = frozenset({"figure", "number", "amount"})
-
-
 def _about_text(hit: ScoredChunk) -> str:
     return f"{hit.chunk.text} {section_label(hit.chunk.anchor)} {hit.chunk.title}"
 
@@ -285,10 +283,10 @@ def topic_met(
     typed = {}
     for token in tokens(query):
         typed.setdefault(stem(token), token)
-    have = set(content_terms(" ".join(texts)))
+    joined = " ".join(texts)
     # a compound's parts are met too: "niche-focused" meets "niche", as "niche" meets it
-    have |= {p for t in have if "-" in t for p in content_terms(t.replace("-", " "))}
-    words = sorted({t for t in tokens(" ".join(texts)) if len(t) > 2 and t not in STOPWORDS})
+    have = set(content_terms(joined)) | set(content_terms(joined.replace("-", " ")))
+    words = sorted({t for t in tokens(joined) if len(t) > 2 and t not in STOPWORDS})
     met = 0
     for term in topic:
         if (

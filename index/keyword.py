@@ -150,6 +150,7 @@ class BM25Index:
 
 
 _CASED_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+_SENTENCE_OPENERS = frozenset('.!?:;"“(')  # what a sentence's first word may follow
 
 
 def proper_nouns(texts: Sequence[str]) -> dict[str, str]:
@@ -164,7 +165,7 @@ def proper_nouns(texts: Sequence[str]) -> dict[str, str]:
         for match in _CASED_WORD.finditer(text):
             word = re.sub(r"['’]s$", "", match.group(0))
             gap = "" if previous_end is None else text[previous_end : match.start()]
-            opens = previous_end is None or gap.rstrip()[-1:] in tuple('.!?:;"“(')
+            opens = previous_end is None or gap.rstrip()[-1:] in _SENTENCE_OPENERS
             capital = word[0].isupper() and not opens  # capitalised as a name, not a start
             if not word[0].isupper():
                 lower.add(word.lower())
