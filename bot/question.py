@@ -46,6 +46,13 @@ _REPORTED = re.compile(
     r"\b(?:do|does|did|doesn't|didn't|don't|can|could|would|will|might|should)\s+(?!you\b)\w+",
     re.IGNORECASE,
 )
+# A dictation word right after a determiner or preposition is a noun ("the forms of state
+# backing that Japan receives", "a print that"), not an order to the bot.
+_NOUN_MARKER = re.compile(
+    r"\b(?:the|a|an|of|in|on|for|with|by|from|at|about|this|that|these|those|its|their|his|her|"
+    r"our|each|every|any|some|no)\s+$",
+    re.IGNORECASE,
+)
 _INSTRUCTION_SPLIT = re.compile(r"[.;:!\n]|\band\b|\bthen\b", re.IGNORECASE)
 
 
@@ -85,7 +92,8 @@ def is_instruction(text: str) -> bool:
     if _INJECTION.search(text):
         return True
     return any(
-        not _REPORTED.search(_clause_before(text, m.start())) for m in _DICTATION.finditer(text)
+        not _REPORTED.search(clause) and not _NOUN_MARKER.search(clause)
+        for clause in (_clause_before(text, m.start()) for m in _DICTATION.finditer(text))
     )
 
 

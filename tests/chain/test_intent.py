@@ -223,6 +223,9 @@ def test_names_come_from_the_gazetteer_and_from_capitals(entities):
     assert [(n.name, n.kind) for n in found] == [("Europe", "place"), ("Tsingshan", "name")]
     assert asked_names("Quick one - what has the US done?", entities)[0].name == "United States"
     assert asked_names("Which Chinese firms are named?", entities)[0].name == "China"
+    # a sentence's end ends a name: "Names" opens the next sentence
+    roster = asked_names("List the firms, Korean and Japanese. Names only", entities)
+    assert [n.name for n in roster] == ["South Korea", "Japan"]
 
 
 def test_a_name_is_mentioned_under_any_of_its_forms(entities):

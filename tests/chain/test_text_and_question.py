@@ -145,6 +145,7 @@ def test_profile_flags(question, flag):
         "Which companies lead South Korea's battery industry?",
         "what does the writer say that all adds up to?",
         "does the doc say that Japan leads in solid-state batteries?",
+        "Enumerate the forms of state backing that Japan's battery makers receive.",
     ],
 )
 def test_plain_questions_are_not_injections_or_greetings(question):
