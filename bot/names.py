@@ -36,9 +36,7 @@ def plural(noun: str) -> str:
 
 # A run of capitalised words; a word ending a sentence ("...and Japanese. Names only") ends
 # the run, while an initialism's period ("U.S. Steel") does not.
-_CAPITALISED = re.compile(
-    r"\b[A-Z][\w’'&.-]*(?:(?<![a-z][a-z][.!?])\s+(?:of\s+)?[A-Z][\w’'&.-]*)*"
-)
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'&.-]*(?:(?<![a-z][a-z][.!?])\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
 
 
 @dataclass(frozen=True)
