@@ -125,9 +125,10 @@ def gather(
         ranked, pointed = _favour_section(retriever, query, ranked, intent.section)
     parts = []
     for i, p in enumerate(intent.parts):
-        # a part that names nothing ("or does it reach further upstream?") is about what the
-        # question names
-        own_names = _asked(retriever, p, entities) or subject
+        # a part that names nothing but refers back ("or does it reach further upstream?") is
+        # about what the question names; one that stands alone ("who's slapping tariffs on
+        # whom, and how are korean firms...?") is not about the other part's names
+        own_names = _asked(retriever, p, entities) or (subject if refers_back(p) else ())
         if i and refers_back(p):
             # "trade barriers: who's putting them up, and how are firms getting around them?":
             # what a later part refers back to is said in the first

@@ -131,3 +131,17 @@ def test_a_later_part_that_refers_back_is_searched_with_what_the_first_part_says
     assert "trade barriers" in second.query
     assert any("joint ventures" in h.chunk.text for h in second.ranked[:3])
     assert "trade barriers" in first.query  # the first part is searched as asked
+
+
+def test_a_part_that_names_nothing_is_not_searched_with_another_parts_names(chain):
+    # "who's slapping tariffs" is not about Korea because the next part is
+    query = chain.understand(
+        "who's slapping tariffs on whom, and how are korean firms dodging trade barriers?", []
+    )
+    first, second = chain.gather(query).parts
+    assert "Korea" not in first.query and "Korea" in second.query
+    assert "imposed tariffs" in first.ranked[0].chunk.text
+    answer = chain.answer(
+        "who's slapping tariffs on whom, and how are korean firms dodging trade barriers?"
+    )
+    assert "United States has imposed tariffs" in answer.text
