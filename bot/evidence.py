@@ -430,10 +430,14 @@ def coordinated(text: str, names: Sequence[Name]) -> bool:
 
 
 # what may stand between two coordinated names: a comma or slash ("the US, Europe", "US/EU"),
-# or a conjunction after at most two words of the first ("South Korean firms and the US")
+# or a conjunction after at most two words of the first ("South Korean firms and the US"),
+# either of them repeating the first name's preposition ("in china, in korea, and in japan")
+_REPEATED = r"(?:(?:in|for|of|on|at|from|to|with|by|about)\s+)?(?:the\s+)?"
 _JOINED = re.compile(
-    r"(?:'s|’s)?\s*[,/]\s*(?:the\s+)?"
-    r"|(?:'s|’s)?(?:\s+[\w-]+){0,2}?\s*,?\s*(?:and|or|&|vs\.?|versus|nor)\s+(?:the\s+)?",
+    r"(?:'s|’s)?\s*[,/]\s*"
+    + _REPEATED
+    + r"|(?:'s|’s)?(?:\s+[\w-]+){0,2}?\s*,?\s*(?:and|or|&|vs\.?|versus|nor)\s+"
+    + _REPEATED,
     re.IGNORECASE,
 )
 

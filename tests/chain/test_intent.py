@@ -243,6 +243,7 @@ def test_a_name_is_mentioned_under_any_of_its_forms(entities):
         ("What part do car companies play in Korea's and Japan's battery plans?", True),
         ("How are South Korean firms and the United States each trying?", True),
         ("what hurdles are the US/EU efforts running into?", True),
+        ("one line each: how does the govt help in china, in korea, and in japan?", True),
         ("How is the US responding to Asia's lead?", False),
         ("Does Korea depend on China for raw materials?", False),
     ],
