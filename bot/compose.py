@@ -83,6 +83,10 @@ def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
             if part.side is not None
             else _part_pick(part, chosen)
         )
+        if intent.section:
+            # "per the intro, what have china/korea/japan built?": every part is answered
+            # from the section the question points at
+            picks = [h for h in picks if h.chunk.id not in evidence.elsewhere]
         # the side's best must answer the aspect; its followers come within GAP of that
         if part.side is not None:
             bar = (part.reach or best.score) * PART_RATIO

@@ -476,3 +476,13 @@ def test_a_question_pointing_at_a_section_is_answered_from_it(chain, corpus_sent
     assert "strategic planning, government support, and corporate investment" in answer.text
     # every sentence from the closing section, none from the raw-materials one that reads closer
     assert {c.anchor for c in answer.citations} == {"outlook"}
+
+
+def test_each_side_of_a_question_pointing_at_a_section_comes_from_it(chain, corpus_sentences):
+    # the three countries are compared, but within the introduction only
+    answer = chain.answer(
+        "per the intro, what have china/korea/japan built that props up their lead?"
+    )
+    assert_grounded(answer, corpus_sentences)
+    assert not answer.abstained
+    assert {c.anchor for c in answer.citations} == {"overview"}
