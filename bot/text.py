@@ -289,13 +289,20 @@ def stem(word: str) -> str:
             if suffix == "s" and w.endswith(("ss", "us", "is")):
                 return w
             if suffix == "es" and not w.endswith(("ches", "shes", "xes", "sses", "zes")):
-                return w[:-1]
-            return _drop_e(w[: len(w) - len(suffix)] + repl)
+                return _drop_e(w[:-1])
+            root = w[: len(w) - len(suffix)] + repl
+            if suffix in ("ing", "ed") and _SHORT_ROOT.fullmatch(root):
+                root += "e"  # "mining" and "mines" meet at "mine", "named" and "name" at "name"
+            return _drop_e(root)
     return _drop_e(w)
 
 
+# a one-syllable root that lost its "e" to a suffix: consonant, vowel, consonant
+_SHORT_ROOT = re.compile(r"[^aeiou][aeiou][^aeiouwxy]")
+
+
 def _drop_e(w: str) -> str:
-    # "compare" and "compared" should meet at "compar"
+    # "compare", "compares" and "compared" should meet at "compar"
     return w[:-1] if len(w) > 4 and w.endswith("e") else w
 
 

@@ -69,6 +69,11 @@ def test_strip_citations():
         ("leading", "lead"),
         ("compared", "compar"),
         ("compare", "compar"),
+        ("compares", "compar"),  # every form of a word meets at one stem
+        ("mining", "mine"),
+        ("mines", "mine"),
+        ("named", "name"),
+        ("names", "name"),
         ("focus", "focus"),  # -us is not a plural
         ("gigafactories", "gigafactory"),
         ("2025", "2025"),
