@@ -334,3 +334,22 @@ def test_an_ampersand_acronym_is_spelled_out_with_and():
     rd = Name("R&D", "name", ("R&D",))
     assert spelled_out(rd, "direct investments in research and development")
     assert not spelled_out(rd, "research into development")
+
+
+def test_countries_are_named_by_their_codes_in_capitals_only():
+    from bot.settings import REPO_ROOT
+    from corpus.entities import entities_path, load_entities, with_world, world_path
+
+    corpus_dir = REPO_ROOT / "corpus"
+    gazetteer = with_world(
+        load_entities(entities_path(corpus_dir)), load_entities(world_path(corpus_dir))
+    )
+    found = asked_names("for a slide: CN / ROK / JP, one strength each", gazetteer)
+    assert [n.name for n in found] == ["China", "South Korea", "Japan"]
+    assert [n.name for n in asked_names("what about DEU and the UK?", gazetteer)] == [
+        "Germany",
+        "United Kingdom",
+    ]
+    # a code that is an English word names nothing, and a code in lower case is a word
+    assert [n.name for n in asked_names("WHAT CAN CHINA DO?", gazetteer)] == ["China"]
+    assert asked_names("is jp morgan in it?", gazetteer) == ()
