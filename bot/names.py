@@ -93,6 +93,8 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
             for f in (e.name, *e.aliases)
         ):
             continue  # a form of a gazetteer entity already listed
+        if "-" in span and span.split("-")[0].lower() in covered.split():
+            continue  # "EU-level", "China-based": the listed name, qualified
         names.append(Name(span, "name", _forms(span)))
     return tuple(names)
 

@@ -223,6 +223,11 @@ def test_names_come_from_the_gazetteer_and_from_capitals(entities):
     assert [(n.name, n.kind) for n in found] == [("Europe", "place"), ("Tsingshan", "name")]
     assert asked_names("Quick one - what has the US done?", entities)[0].name == "United States"
     assert asked_names("Which Chinese firms are named?", entities)[0].name == "China"
+    # "EU-level" is Europe, qualified, not a name of its own
+    assert [n.name for n in asked_names("Which EU-level body answers Asia?", entities)] == [
+        "Europe",
+        "Asia",
+    ]
     # a sentence's end ends a name: "Names" opens the next sentence
     roster = asked_names("List the firms, Korean and Japanese. Names only", entities)
     assert [n.name for n in roster] == ["South Korea", "Japan"]
