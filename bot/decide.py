@@ -124,7 +124,9 @@ def after_retrieval(
         check = Check("named_things", f"not in the retrieved passages: {', '.join(missing)}", False)
         return Verdict.stop(messages.NOT_MENTIONED, check)
     figures = set(numbers_in(seen))
-    asked = numbers_in(query)
+    # "is it above 50 percent?" sets a bar that the corpus's figure settles; "like 25%?" offers
+    # a value that the corpus must give
+    asked = [n for n in numbers_in(query) if n not in thresholds(query)]
     unknown = [n for n in asked if not _known_figure(n, figures)]
     if unknown:  # the passages are read for their listings only when a figure is not found
         listed = listing_sizes(seen)
@@ -135,6 +137,21 @@ def after_retrieval(
         check = Check("figures", f"not in the retrieved passages: {', '.join(unknown)}", False)
         return Verdict.stop(messages.NO_SUCH_FIGURE, check)
     return Verdict.proceed(Check("relevance", f"best similarity {best.dense:.2f}", True))
+
+
+_THRESHOLD = re.compile(
+    r"\b(?:above|over|below|under|beyond|(?:more|less|fewer|greater|higher|lower|bigger|smaller)"
+    r" than|at (?:least|most)|exceed(?:s|ed|ing)?)\s+(?:the\s+)?(\d[\d.,]*(?:\s?%| percent)?)"
+    # "over 10 yrs" is a period, not a bar
+    r"(?!\s*(?:years?|yrs?|months?|weeks?|days?|decades?|hours?)\b)",
+    re.IGNORECASE,
+)
+
+
+def thresholds(query: str) -> set[str]:
+    """The figures a question compares against ("above 50 percent", "more than 100"), which
+    ask whether the corpus's figure clears them, not for the figure itself."""
+    return {n for m in _THRESHOLD.finditer(normalize(query)) for n in numbers_in(m.group(1))}
 
 
 def _catalogue(query: str, intent: Intent, evidence: Evidence) -> bool:

@@ -51,6 +51,20 @@ def test_a_figure_missing_from_the_retrieved_passages_is_refused():
 
 
 @pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("Is China's share above 50 percent?", False),  # a bar the corpus's figure settles
+        ("does China run more than 60% of the plants?", False),
+        ("is China's share 50 percent, like I heard?", True),  # a value the corpus must give
+        ("how much did China spend over 10 yrs?", True),  # a period, not a bar
+    ],
+)
+def test_a_figure_a_question_compares_against_need_not_be_in_the_passages(question, refused):
+    found = evidence(question, hit("China alone operates over 70% of the facilities.", 0.6))
+    assert decide.after_retrieval(question, read_intent(question), found).final is refused
+
+
+@pytest.mark.parametrize(
     ("guess", "refused"),
     [("3", False), ("4", True)],
 )
