@@ -16,7 +16,7 @@ from typing import Any
 
 from bot import messages
 from bot.evidence import Evidence
-from bot.intent import DATE, PERSON, QUANTITY, SOURCE_WORDS, Intent
+from bot.intent import DATE, PERSON, PLACE, QUANTITY, SOURCE_WORDS, Intent
 from bot.listings import listing_sizes, lists_counted, names_members
 from bot.names import Name, mentioned, spelled_out
 from bot.question import QuestionProfile
@@ -139,6 +139,10 @@ def after_retrieval(
     return Verdict.proceed(Check("relevance", f"best similarity {best.dense:.2f}", True))
 
 
+# A sentence says where a thing is when it puts it in, at or near a named place ("a plant in
+# Debrecen", "mines in Australia"); "Chinese firms" or "in key markets" say no where.
+_LOCATED = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?[A-Z][\w’'-]+")
+_PORTION = re.compile(r"\bhow many\s+(?:of\b|percent\b|%)", re.IGNORECASE)
 _THRESHOLD = re.compile(
     r"\b(?:above|over|below|under|beyond|(?:more|less|fewer|greater|higher|lower|bigger|smaller)"
     r" than|at (?:least|most)|exceed(?:s|ed|ing)?)\s+(?:the\s+)?(\d[\d.,]*(?:\s?%| percent)?)"
@@ -200,6 +204,15 @@ def after_selection(
                 "answer_type", "a person was asked for; no chosen sentence names one", False
             ),
         )
+    if intent.asks_for == PLACE and not any(_LOCATED.search(t) for t in about):
+        return Verdict(
+            final=True,
+            message=messages.NO_PLACE,
+            lacks="place",
+            check=Check(
+                "answer_type", "a place was asked for; no chosen sentence says where", False
+            ),
+        )
     if intent.asks_for == DATE and not dated:
         return Verdict(
             final=True,
@@ -216,7 +229,14 @@ def after_selection(
         measured = query if intent.unit in GENERIC_UNITS else intent.unit or measured
     # a figure answers when it is about the asked things (a year dates a thing; it is not a
     # count, an amount or a rate of it)
-    figures = [t for t in about if any(not _YEAR.fullmatch(n) for n in numbers_in(t))]
+    # "how many gigafactories does China have?" counts things, which a percentage does not;
+    # "how many of the world's plants..." asks for a portion, which it gives
+    whole = intent.counts and not _PORTION.search(query)
+    figures = [
+        t
+        for t in about
+        if any(not _YEAR.fullmatch(n) and not (whole and n.endswith("%")) for n in numbers_in(t))
+    ]
     source = bool(SOURCE_WORDS & set(content_terms(query)))  # "...does the doc name?"
     if intent.counts and source:
         # "how many giants does the doc name?" counts what the source lists, and "giants like

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.text import STOPWORDS, content_terms, stem, tokens
 
 # The kinds of answer a question can demand that a sentence either carries or does not.
-DATE, QUANTITY, PERSON = "date", "quantity", "person"
+DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
 
 # A count, an amount or a percentage can only be answered with a figure; a portion ("how much
 # of", "what share") can be answered in words ("a majority", "a significant share").
@@ -38,6 +38,15 @@ _PERSON_OR_BODY = re.compile(
     re.IGNORECASE,
 )
 
+# "where is X located?", "in which city...": a location, which "where has China invested?"
+# (answered by "through investments in mining") need not be
+_PLACE = re.compile(
+    r"\bwhere(?:'s|’s|s| is| are| was| were| will)\b[^?]*?\b(?:located|based|headquartered|"
+    r"situated|sited)\b"
+    r"|\bin (?:which|what) (?:city|country|state|province|region|town)\b"
+    r"|\b(?:which|what) (?:[\w'’-]+ )?(?:city|state|province|town)\b[^?]*\bin\s*\??\s*$",
+    re.IGNORECASE,
+)
 # "when" asks for a date where a question's auxiliary follows it ("when did...", "when exactly
 # was...") or nothing does ("...and when?"); ", when they try to catch up" says under what
 # circumstances and asks for none.
@@ -182,7 +191,7 @@ _ASKING = re.compile(
 class Intent:
     """The shape of answer a question wants."""
 
-    asks_for: str | None  # DATE, QUANTITY, or None for anything else
+    asks_for: str | None  # DATE, PERSON, PLACE, QUANTITY, or None for anything else
     wants_list: bool  # laid out as bullets when several sentences answer
     wants_all: bool
     wants_summary: bool
@@ -335,6 +344,8 @@ def read_intent(question: str) -> Intent:
         if _DATE.search(text)
         else PERSON
         if _PERSON.search(text) or _PERSON_OR_BODY.search(text)
+        else PLACE
+        if _PLACE.search(text)
         else QUANTITY
         if _QUANTITY.search(text)
         else None

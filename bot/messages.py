@@ -33,6 +33,7 @@ NO_SUCH_FIGURE = "The corpus gives no such figure, so I won't guess."
 NO_DATE = "The corpus gives no date for this. What it does say:"
 NO_FIGURE = "The corpus gives no figure for this. What it does say:"
 NO_PERSON = "The corpus names no person for this. What it does say:"
+NO_PLACE = "The corpus doesn't say where. What it does say:"
 NO_EXACT_FIGURE = "The corpus gives no exact figure for this."
 BACKEND_UNAVAILABLE = "The knowledge base is unavailable right now. Please try again in a minute."
 LLM_FALLBACK = "The language model endpoint failed ({reason}); this answer was built extractively."
@@ -43,7 +44,7 @@ LLM_DECLINED = (
 LLM_UNSUPPORTED = "The language model's answer was not supported by its sources; this answer was built extractively."
 
 # Sentences of ours that frame an answer and state no fact: graders skip them.
-FRAMING = (PREMISE_REJECTED, NO_DATE, NO_FIGURE, NO_PERSON)
+FRAMING = (PREMISE_REJECTED, NO_DATE, NO_FIGURE, NO_PERSON, NO_PLACE)
 # The bot's refusals: a thread's later questions never borrow names from them.
 REFUSALS = (
     NOT_COVERED,
@@ -52,6 +53,7 @@ REFUSALS = (
     NO_DATE,
     NO_FIGURE,
     NO_PERSON,
+    NO_PLACE,
     UNREADABLE,
     UNCLEAR,
     GREETING,

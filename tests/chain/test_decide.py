@@ -109,6 +109,41 @@ def test_a_date_question_without_a_dated_sentence_about_its_subject_says_so():
     assert verdict.final and verdict.lacks == "date" and verdict.message == messages.NO_DATE
 
 
+@pytest.mark.parametrize(
+    ("sentence", "said"),
+    [
+        ("Chinese firms such as CATL, BYD, and SVOLT have expanded rapidly.", False),
+        ("SVOLT operates its largest plant in Changzhou.", True),
+    ],
+)
+def test_a_place_question_is_answered_only_by_a_sentence_that_says_where(sentence, said):
+    q = "where's SVOLT's biggest plant located?"
+    svolt = Name("SVOLT", "company", ("SVOLT",))
+    verdict = decide.after_selection(
+        q, read_intent(q), [hit(sentence, 0.6)], [svolt], no_paraphrase
+    )
+    assert verdict.final is not said
+    if not said:
+        assert verdict.lacks == "place" and verdict.message == messages.NO_PLACE
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("how many gigafactories does china have? exact count pls", False),  # a count of things
+        ("how many of the world's battery plants are in china?", True),  # a portion
+    ],
+)
+def test_a_percentage_answers_a_portion_but_is_no_count(question, answered):
+    chosen = [
+        hit("China alone operates over 70% of the world's battery plants and gigafactories.", 0.8)
+    ]
+    verdict = decide.after_selection(
+        question, read_intent(question), chosen, [CHINA], no_paraphrase
+    )
+    assert verdict.final is not answered
+
+
 def test_a_quantity_question_answers_in_words_when_its_topic_is_met():
     q = "How much of global production capacity does China account for?"
     chosen = [hit("China accounts for the majority of global production capacity.", 0.8)]

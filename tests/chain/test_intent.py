@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.evidence import coordinated
-from bot.intent import DATE, END, PERSON, QUANTITY, START, read_intent
+from bot.intent import DATE, END, PERSON, PLACE, QUANTITY, START, read_intent
 from bot.names import Name, asked_names, mentioned, spelled_out
 
 
@@ -358,3 +358,18 @@ def test_countries_are_named_by_their_codes_in_capitals_only():
     # a code that is an English word names nothing, and a code in lower case is a word
     assert [n.name for n in asked_names("WHAT CAN CHINA DO?", gazetteer)] == ["China"]
     assert asked_names("is jp morgan in it?", gazetteer) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("where's SVOLT's biggest plant located?", True),
+        ("in which country is CATL headquartered?", True),
+        ("which US state is LG's biggest JV plant in?", True),
+        ("where has china invested for lithium?", False),  # answered by how, not only where
+        ("where do chinese batteries dominate?", False),  # "cost-sensitive markets"
+        ("which country leads?", False),
+    ],
+)
+def test_a_question_asking_where_a_thing_is_asks_for_a_place(question, place):
+    assert (read_intent(question).asks_for == PLACE) is place
