@@ -373,9 +373,9 @@ def _body_answers(
     intent: Intent, texts: Sequence[str], names: Sequence[Name], is_entity: Callable[[str], bool]
 ) -> bool:
     """For "who leads the industry?" (a country or firm may answer): the lead sentence names a
-    thing other than those asked about. "Who runs CATL?" asks about a firm, so only a person
-    answers it."""
-    if not intent.person_or_body or any(n.kind == "company" for n in names):
+    thing other than those asked about. "Who runs CATL?" or "who's running the European Battery
+    Alliance?" asks about a named firm or body, not a place, so only a person answers it."""
+    if not intent.person_or_body or any(n.kind != "place" for n in names):
         return False
     for text in texts:
         for match in _CAPITALISED_WORDS.finditer(text):

@@ -34,7 +34,8 @@ _PERSON = re.compile(
 # answered by a country or a firm as well as by a person
 _PERSON_OR_BODY = re.compile(
     r"\bwho(?:'s|’s| is| was| are| were)\b(?: the)?(?: [\w'’-]+){0,3} (?:head|chief|owner|leader)s?\b"
-    r"|\bwho (?:runs|heads|owns|leads)\b",
+    r"|\bwho (?:runs|heads|owns|leads|manages|chairs)\b"
+    r"|\bwho(?:'s|’s| is| was)(?: \w+ly)? (?:running|heading|leading|managing|chairing)\b",
     re.IGNORECASE,
 )
 

@@ -144,6 +144,16 @@ def test_a_percentage_answers_a_portion_but_is_no_count(question, answered):
     assert verdict.final is not answered
 
 
+def test_who_runs_a_named_body_is_answered_by_a_person_not_a_place():
+    q = "who's currently running the european battery alliance?"
+    eba = Name("European Battery Alliance", "policy", ("European Battery Alliance",))
+    chosen = [
+        hit("Europe is pursuing similar strategies, with the European Battery Alliance.", 0.6)
+    ]
+    verdict = decide.after_selection(q, read_intent(q), chosen, [eba], no_paraphrase)
+    assert verdict.final and verdict.message == messages.NO_PERSON
+
+
 def test_a_quantity_question_answers_in_words_when_its_topic_is_met():
     q = "How much of global production capacity does China account for?"
     chosen = [hit("China accounts for the majority of global production capacity.", 0.8)]

@@ -50,6 +50,7 @@ def test_the_kind_of_answer_asked_for(question, asks_for):
     [
         ("who are the leaders in battery manufacturing?", True),
         ("who runs most of the world's cell plants?", True),
+        ("who's currently running the european battery alliance?", True),
         ("who is the CEO of Panasonic?", False),
         ("who replaced Carlsson as chief executive?", False),
     ],
