@@ -115,6 +115,11 @@ _PRESUPPOSING = re.compile(
     r"(?:[?!].*|\.*)$",
     re.IGNORECASE,
 )
+# A few words and a colon or dash before the question itself label it ("for a slide: why...").
+_LABEL = re.compile(
+    r"^[^:?!.\n]{1,30}?(?::|\s[-–—])\s+(?=(?:why|how come|how did|now that|given that|since|if)\b)",
+    re.IGNORECASE,
+)
 # "If Japan makes the cheapest cells, why is it stuck in a niche?" takes its condition as given.
 _IF_WHY = re.compile(r"^if\s+([^?!,]+?),\s*(?:then\s+)?(?:why|how come)\b", re.IGNORECASE)
 # Parts of a multi-part question: "X? And Y", "X, and which Y", "X; Y", "X and also Y", and
@@ -337,7 +342,9 @@ def read_intent(question: str) -> Intent:
     if len(parts) < 2:
         parts = _enumerated(text)
     presupposition = None
-    match = _PRESUPPOSING.match(text) or _IF_WHY.match(text)
+    # "for a slide: why are...?", "quick q - why did...?": a label before the question
+    asked = _LABEL.sub("", text, count=1)
+    match = _PRESUPPOSING.match(asked) or _IF_WHY.match(asked)
     if match and len(tokens(match.group(1))) >= 3:
         presupposition = match.group(1).strip()
     asks_for = (

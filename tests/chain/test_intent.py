@@ -194,6 +194,12 @@ def test_the_items_of_an_enumeration_are_parts_asked_of_what_precedes_them():
             "Japan makes the cheapest cells",
         ),
         ("if it rains, what happens to output?", None),
+        # a label before the question is no part of it
+        (
+            "for a slide: why are japanese batteries the cheapest ones?",
+            "japanese batteries the cheapest ones",
+        ),
+        ("quick q - why did japan overtake china?", "japan overtake china"),
     ],
 )
 def test_the_clause_a_question_takes_as_given(question, clause):
