@@ -127,7 +127,10 @@ _IF_WHY = re.compile(r"^if\s+([^?!,]+?),\s*(?:then\s+)?(?:why|how come)\b", re.I
 _PARTS = re.compile(
     r"\?\s+|;\s+|,?\s+and\s+(?=(?:also\s+)?(?:which|what|how|where|who|why|when)\b)|,\s+(?=(?:"
     r"which|what|how|where|who|why|when)\b)|,\s+or\s+(?=(?:is|are|was|were|does|do|did|has|have|"
-    r"can|will|would)\b)",
+    r"can|will|would)\b)"
+    # "what's the US doing, and does the doc think it'll work?": a yes/no question of its own
+    r"|,\s+and\s+(?=(?:does|do|did|is|are|will|would|can|could|has|have)\s+(?:the|it|they|this|"
+    r"that|these|those|anyone|any)\b)",
     re.IGNORECASE,
 )
 # A question may point at a part of the document rather than a topic ("per the conclusion").

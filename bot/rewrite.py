@@ -134,7 +134,8 @@ def _thread_entities_of(
 
 def refers_back(text: str) -> bool:
     """True when the text has a word that stands for something said before ("them", "that")."""
-    return any(w in _REFERRING for w in tokens(text))
+    # "it'll", "they're", "that's" refer back as "it", "they", "that" do
+    return any(re.sub(r"['’](?:ll|re|ve|d|s|m)$", "", w) in _REFERRING for w in tokens(text))
 
 
 _POINTING = re.compile(r"\b(?:this|that|these|those)\s+((?:[\w'’&.-]+\s*){1,2})", re.IGNORECASE)

@@ -102,6 +102,21 @@ def test_parts_of_a_multi_part_question():
     assert intent.parts == ("Which firms lead Korea's industry", "what batteries do they make")
     assert intent.wants_many
     assert read_intent("How big is China's share? Is there a number?").parts == ()
+    # a yes/no question joined on is a part of its own
+    assert read_intent(
+        "whats the doc's main argument, and does it think asia stays on top?"
+    ).parts == (
+        "whats the doc's main argument",
+        "does it think asia stays on top",
+    )
+
+
+def test_a_contracted_pronoun_refers_back():
+    from bot.rewrite import refers_back
+
+    assert refers_back("does the doc think it'll work")
+    assert refers_back("they're doing what?")
+    assert not refers_back("does the doc say so")
 
 
 @pytest.mark.parametrize(
