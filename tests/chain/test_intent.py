@@ -106,7 +106,7 @@ def test_parts_of_a_multi_part_question():
     assert read_intent(
         "whats the doc's main argument, and does it think asia stays on top?"
     ).parts == (
-        "whats the doc's main argument",
+        "what's the doc's main argument",
         "does it think asia stays on top",
     )
 
