@@ -34,9 +34,11 @@ def plural(noun: str) -> str:
     return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
 
 
-# A run of capitalised words; a word ending a sentence ("...and Japanese. Names only") ends
-# the run, while an initialism's period ("U.S. Steel") does not.
-_CAPITALISED = re.compile(r"\b[A-Z][\w’'&.-]*(?:(?<![a-z][a-z][.!?])\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
+# A run of capitalised words; a word ending a sentence ("...and Japanese. Names only", "the
+# US. How...") ends the run, while an initialism's period ("U.S. Steel") does not.
+_CAPITALISED = re.compile(
+    r"\b[A-Z][\w’'&.-]*(?:(?<![A-Za-z][A-Za-z][.!?])\s+(?:of\s+)?[A-Z][\w’'&.-]*)*"
+)
 
 
 @dataclass(frozen=True)

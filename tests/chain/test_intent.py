@@ -253,6 +253,9 @@ def test_names_come_from_the_gazetteer_and_from_capitals(entities):
     # a sentence's end ends a name: "Names" opens the next sentence
     roster = asked_names("List the firms, Korean and Japanese. Names only", entities)
     assert [n.name for n in roster] == ["South Korea", "Japan"]
+    asked = asked_names("Tariffs came from the US. How did Korea respond?", entities)
+    assert [n.name for n in asked] == ["United States", "South Korea"]
+    assert [n.name for n in asked_names("What did U.S. Steel say?", entities)][-1] == "U.S. Steel"
 
 
 def test_a_name_is_mentioned_under_any_of_its_forms(entities):
