@@ -196,30 +196,11 @@ def after_selection(
         and not any(_person_named(t, names, is_entity) for t in texts)
         and not _body_answers(intent, texts[:1], names, is_entity)
     ):
-        return Verdict(
-            final=True,
-            message=messages.NO_PERSON,
-            lacks="person",
-            check=Check(
-                "answer_type", "a person was asked for; no chosen sentence names one", False
-            ),
-        )
+        return _lacking("person", messages.NO_PERSON, "no chosen sentence names one")
     if intent.asks_for == PLACE and not any(_LOCATED.search(t) for t in about):
-        return Verdict(
-            final=True,
-            message=messages.NO_PLACE,
-            lacks="place",
-            check=Check(
-                "answer_type", "a place was asked for; no chosen sentence says where", False
-            ),
-        )
+        return _lacking("place", messages.NO_PLACE, "no chosen sentence says where")
     if intent.asks_for == DATE and not dated:
-        return Verdict(
-            final=True,
-            message=messages.NO_DATE,
-            lacks="date",
-            check=Check("answer_type", "a date was asked for; no chosen sentence has one", False),
-        )
+        return _lacking("date", messages.NO_DATE, "no chosen sentence has one")
     # what is measured; when the question names nothing beyond its subject ("CATL's revenue"),
     # the quantity itself must be what a sentence speaks of
     measured = intent.measured or query
@@ -295,6 +276,12 @@ def after_selection(
             return Verdict(premise_rejected=True, check=check)
         return Verdict.proceed(check)
     return Verdict.proceed()
+
+
+def _lacking(kind: str, message: str, why: str) -> Verdict:
+    """The answer lacks the kind of thing asked for: say so, then what the corpus does say."""
+    check = Check("answer_type", f"a {kind} was asked for; {why}", False)
+    return Verdict(final=True, message=message, lacks=kind, check=check)
 
 
 def _about_text(hit: ScoredChunk) -> str:
