@@ -207,11 +207,18 @@ def rewrite(question: str, history: Sequence[Turn], known: Sequence[Entity]) -> 
     """The standalone retrieval query for `question`, given the thread so far."""
     standalone: list[str] = []
     seen: list[Turn] = []
+    refused = ""  # the last question, when it was refused
     for i, turn in enumerate(history):
         if turn.role == "user":
             reply = history[i + 1] if i + 1 < len(history) else None
+            refused = ""
             if reply is not None and reply.role == "assistant" and is_refusal(reply.text):
-                continue  # a refused question is not the thread's subject
+                # a refused question is not the thread's subject, unless the next question
+                # can only mean it ("ok and what's it aiming for?")
+                refused = rewrite_one(turn.text, standalone, seen, known)
+                continue
             standalone.append(rewrite_one(turn.text, standalone, seen, known))
         seen.append(turn)
+    if refused and (refers_back(question) or _BARE.match(question.strip())):
+        standalone.append(refused)
     return rewrite_one(question, standalone, history, known)

@@ -55,6 +55,15 @@ def test_a_refusal_never_feeds_the_next_question(chain):
     assert "China" in answer.text
 
 
+def test_a_follow_up_that_can_only_mean_the_refused_question_is_read_with_it(chain):
+    refused_q = "When was the European Battery Alliance founded?"
+    refused = chain.answer(refused_q)
+    assert refused.abstained  # the corpus gives no date
+    answer = chain.answer("ok and what's it aiming for?", turns((refused_q, refused)))
+    assert not answer.abstained
+    assert "self-sufficient supply chain" in answer.text
+
+
 def test_why_after_an_answer_asks_about_the_previous_subject(chain):
     first = "What have South Korean battery firms set up with automakers?"
     answer = chain.answer(first)
