@@ -126,7 +126,8 @@ def after_retrieval(
     figures = set(numbers_in(seen))
     # "is it above 50 percent?" sets a bar that the corpus's figure settles; "like 25%?" offers
     # a value that the corpus must give
-    asked = [n for n in numbers_in(query) if n not in thresholds(query)]
+    bars = thresholds(query)
+    asked = [n for n in numbers_in(query) if n not in bars]
     unknown = [n for n in asked if not _known_figure(n, figures)]
     if unknown:  # the passages are read for their listings only when a figure is not found
         listed = listing_sizes(seen)
@@ -142,7 +143,6 @@ def after_retrieval(
 # A sentence says where a thing is when it puts it in, at or near a named place ("a plant in
 # Debrecen", "mines in Australia"); "Chinese firms" or "in key markets" say no where.
 _LOCATED = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?[A-Z][\w’'-]+")
-_PORTION = re.compile(r"\bhow many\s+(?:of\b|percent\b|%)", re.IGNORECASE)
 _THRESHOLD = re.compile(
     r"\b(?:above|over|below|under|beyond|(?:more|less|fewer|greater|higher|lower|bigger|smaller)"
     r" than|at (?:least|most)|exceed(?:s|ed|ing)?)\s+(?:the\s+)?(\d[\d.,]*(?:\s?%| percent)?)"
@@ -212,11 +212,12 @@ def after_selection(
     # count, an amount or a rate of it)
     # "how many gigafactories does China have?" counts things, which a percentage does not;
     # "how many of the world's plants..." asks for a portion, which it gives
-    whole = intent.counts and not _PORTION.search(query)
+    whole = intent.counts and not intent.portion
+    given = {t: numbers_in(t) for t in about}
     figures = [
         t
-        for t in about
-        if any(not _YEAR.fullmatch(n) and not (whole and n.endswith("%")) for n in numbers_in(t))
+        for t, numbers in given.items()
+        if any(not _YEAR.fullmatch(n) and not (whole and n.endswith("%")) for n in numbers)
     ]
     source = bool(SOURCE_WORDS & set(content_terms(query)))  # "...does the doc name?"
     if intent.counts and source:
@@ -232,10 +233,9 @@ def after_selection(
     counted = intent.counts and any(names_members(t, members, source) for t in about)
     # "that 70% stat - is it china's share of capacity?" asks of a figure it quotes, which a
     # chosen sentence gives
-    quoted = [n for n in numbers_in(query) if not _YEAR.fullmatch(n)]
-    quoted = bool(quoted) and all(
-        _known_figure(n, {f for t in figures for f in numbers_in(t)}) for n in quoted
-    )
+    quoted_figures = [n for n in numbers_in(query) if not _YEAR.fullmatch(n)]
+    figures_given = {n for t in figures for n in given[t]}
+    quoted = bool(quoted_figures) and all(_known_figure(n, figures_given) for n in quoted_figures)
     if (
         intent.asks_for == QUANTITY
         and not counted

@@ -157,6 +157,7 @@ _SCOPING = re.compile(
 )
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s*){1,4})", re.I)
 _HOW_MANY_THINGS = re.compile(r"\bhow many\b", re.IGNORECASE)
+_PORTION = re.compile(r"\bhow many\s+(?:of\b|percent\b|%)", re.IGNORECASE)
 _QUANTITY_NOUN = re.compile(
     rf"(?P<pre>(?:[\w'’-]+\s+){{0,2}})\b(?P<unit>{_AMOUNTS})s?\b"
     r"(?:\s+(?:of|per|for|on)\s+(?P<post>(?:[\w'’-]+\s*){1,5}))?",
@@ -212,6 +213,7 @@ class Intent:
     unit: str = ""  # the quantity it asks for ("revenue", "share"), when it names one
     exact: bool = False  # a count or percentage: only a figure answers it
     counts: bool = False  # "how many X": a listing of the Xs answers it as well as a figure
+    portion: bool = False  # "how many of the X", "how many percent": a share answers the count
     defines: str = ""  # the term a "what is X?" question asks about
     listing: tuple[str, ...] = ()  # the classes a list question asks for ("companies")
     # every member of them ("every company", "which firms does the doc name"), not only those
@@ -373,6 +375,7 @@ def read_intent(question: str) -> Intent:
         unit=_unit(text) if asks_for == QUANTITY else "",
         exact=asks_for == QUANTITY and bool(_EXACT.search(text)),
         counts=asks_for == QUANTITY and bool(_HOW_MANY_THINGS.search(text)),
+        portion=bool(_PORTION.search(text)),
         defines=_defined(text),
         listing=_classes(text),
         person_or_body=bool(_PERSON_OR_BODY.search(text)) and not _PERSON.search(text),
