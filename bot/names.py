@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.text import QUESTION_WORDS, STOPWORDS, normalize
+from bot.text import QUESTION_WORDS, STOPWORDS, normalize, without_contraction
 from corpus.entities import Entity, find_entities
 
 PLACE_KINDS = {"country": "place", "region": "place"}  # either can stand beside the other
@@ -209,5 +209,5 @@ def _acronym(word: str) -> bool:
 
 def _common(word: str) -> bool:
     # "I've", "It's", "That'll": a function word with its contraction is still one
-    lowered = re.sub(r"['’](?:s|m|d|ve|ll|re)$", "", word.lower())
+    lowered = without_contraction(word.lower())
     return lowered in STOPWORDS or lowered in QUESTION_WORDS or lowered in {"i", "ok", "okay"}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.messages import is_refusal
 from bot.question import GREETING_RE, THANKS_RE
 from bot.records import Turn
-from bot.text import content_terms, tokens
+from bot.text import content_terms, tokens, without_contraction
 from corpus.entities import Entity, find_entities
 
 # Content words that make a follow-up a question of its own; "what's the point of doing
@@ -135,7 +135,7 @@ def _thread_entities_of(
 def refers_back(text: str) -> bool:
     """True when the text has a word that stands for something said before ("them", "that")."""
     # "it'll", "they're", "that's" refer back as "it", "they", "that" do
-    return any(re.sub(r"['’](?:ll|re|ve|d|s|m)$", "", w) in _REFERRING for w in tokens(text))
+    return any(without_contraction(w) in _REFERRING for w in tokens(text))
 
 
 _POINTING = re.compile(r"\b(?:this|that|these|those)\s+((?:[\w'’&.-]+\s*){1,2})", re.IGNORECASE)

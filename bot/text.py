@@ -306,6 +306,14 @@ def _drop_e(w: str) -> str:
     return w[:-1] if len(w) > 4 and w.endswith("e") else w
 
 
+_CONTRACTION = re.compile(r"['’](?:s|m|d|ve|ll|re)$")
+
+
+def without_contraction(word: str) -> str:
+    """The word without a contracted verb: "it'll" -> "it", "that's" -> "that"."""
+    return _CONTRACTION.sub("", word)
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words: no stopwords, no question words, no single letters."""
     out = []
