@@ -367,6 +367,8 @@ def _elsewhere(hits: Sequence[ScoredChunk], names: Sequence[Name], entities) -> 
     places = {n.name for n in names if n.kind == "place"}
     if not places:
         return frozenset()
+    # a section about China is no elsewhere to a question about Asia
+    places |= {m for e in entities if e.name in places for m in (*e.includes, *e.contains)}
     out = set()
     for hit in hits:
         here = section_places(hit.chunk.anchor, entities)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -43,6 +44,7 @@ class _EntityIn(BaseModel):
     aliases: list[StrictStr] = []
     case_sensitive: list[StrictStr] = []
     includes: list[StrictStr] = []
+    contains: list[StrictStr] = []
 
 
 def entities_path(corpus_dir: Path) -> Path:
@@ -56,8 +58,14 @@ def world_path(corpus_dir: Path) -> Path:
 
 
 def with_world(entities: Iterable[Entity], world: Iterable[Entity]) -> tuple[Entity, ...]:
-    """The corpus's entities, then the world's places that none of them already names."""
-    own = tuple(entities)
+    """The corpus's entities, then the world's places that none of them already names. A
+    continent the corpus names too ("Asia") takes the world's list of the places inside it."""
+    world = tuple(world)
+    inside = {place.name: place.contains for place in world if place.contains}
+    own = tuple(
+        replace(e, contains=inside[e.name]) if not e.contains and e.name in inside else e
+        for e in entities
+    )
     taken = {_normalise(f).lower() for e in own for f in e.forms}
     extra = [
         place for place in world if not any(_normalise(f).lower() in taken for f in place.forms)
@@ -107,14 +115,16 @@ def read_entities(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
                 tuple(raw.aliases),
                 tuple(raw.case_sensitive),
                 tuple(raw.includes),
+                tuple(raw.contains),
             )
         )
     named = {e.name for e in entities}
     for item, entity in zip(items, entities, strict=True):
-        for place in entity.includes:
-            if place not in named:
-                reason = f"entity {entity.name!r} includes {place!r}, which is no entity's name"
-                problems.append(Problem(file, item.line, reason))
+        for field, places in (("includes", entity.includes), ("contains", entity.contains)):
+            for place in places:
+                if place not in named:
+                    reason = f"entity {entity.name!r} {field} {place!r}, which is no entity's name"
+                    problems.append(Problem(file, item.line, reason))
     return tuple(entities), problems
 
 

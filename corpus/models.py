@@ -65,6 +65,10 @@ class Entity:
     # The places a region takes in ("East Asia": China, Japan...): a text naming one of them
     # speaks of the region too.
     includes: tuple[str, ...] = ()
+    # The places inside a continent ("Asia": China, Japan...): a section about one of them is
+    # about part of it, not somewhere else; unlike `includes`, a text naming one does not
+    # speak for the whole.
+    contains: tuple[str, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:

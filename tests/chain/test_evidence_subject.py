@@ -145,3 +145,10 @@ def test_a_part_that_names_nothing_is_not_searched_with_another_parts_names(chai
         "who's slapping tariffs on whom, and how are korean firms dodging trade barriers?"
     )
     assert "United States has imposed tariffs" in answer.text
+
+
+def test_a_section_about_a_country_inside_the_asked_continent_is_not_elsewhere(chain):
+    # the Korea section's sentence on overseas mining answers a question about Asia's countries
+    answer = chain.answer("how do the asian countries each secure their lithium? all of them")
+    assert "long-term contracts" in answer.text
+    assert "overseas investments in mining" in answer.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,8 @@ def test_broken_gazetteer(tmp_path: Path, text, line, reason):
 def test_the_world_adds_the_places_the_corpus_gazetteer_does_not_name(gazetteer):
     world = load_entities(world_path(SHIPPED))
     known = with_world(gazetteer, world)
-    assert known[: len(gazetteer)] == gazetteer
+    # the corpus's own entries come first, as they are (a continent takes what it contains)
+    assert [replace(e, contains=()) for e in known[: len(gazetteer)]] == list(gazetteer)
     assert [e.name for e in find_entities("how's india doing? germany too", known)] == [
         "India",
         "Germany",
@@ -153,3 +155,13 @@ def test_a_region_includes_only_places_its_own_file_names(tmp_path: Path):
     assert [(p.line, p.reason) for p in problems] == [
         (6, "entity 'Lemuria' includes 'Mu', which is no entity's name")
     ]
+
+
+def test_a_continent_the_corpus_names_takes_the_places_inside_it_from_the_world(gazetteer):
+    asia = next(e for e in load_known(SHIPPED) if e.name == "Asia")
+    assert {"China", "Japan", "South Korea", "India"} <= set(asia.contains)
+    # what is inside a continent does not speak for it: its forms stay its own
+    assert "China" not in asia.forms
+    own = Entity("Asia", "region", "Asia", ("Asian",), contains=("Japan",))
+    world = [Entity("Asia", "region", "Asia", ("Asian",), contains=("China",))]
+    assert with_world([own], world)[0].contains == ("Japan",)  # the corpus's own list wins
