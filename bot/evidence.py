@@ -81,6 +81,12 @@ class Evidence:
     def best(self) -> ScoredChunk | None:
         return self.ranked[0] if self.ranked else None
 
+    @property
+    def closest(self) -> float:
+        """The highest similarity to the question of any sentence found, by whichever route:
+        the best-ranked sentence may lead on keywords rather than meaning."""
+        return max((h.dense for h in self.pool), default=0.0)
+
     @cached_property
     def pool(self) -> tuple[ScoredChunk, ...]:
         """Every sentence found, once, best-scored first (worked out once per question)."""

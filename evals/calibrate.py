@@ -5,7 +5,7 @@
 
 For each case it gathers evidence once, exactly as the chain does, then sweeps:
 
-- the relevance floor (`bot.decide.MIN_RELEVANCE`): the best sentence's similarity for
+- the relevance floor (`bot.decide.MIN_RELEVANCE`): the closest sentence's similarity for
   answerable questions against off-topic and unanswerable ones;
 - the answer gaps (`bot.compose.GAP`, `GAP_MANY`): how far below the best sentence the
   sentences holding a case's answer keys sit, for questions that want one thing and for those
@@ -36,7 +36,7 @@ GAP_COVERAGE = 0.9
 
 
 def measure(chain: AnswerChain, cases: Sequence[EvalCase]) -> list[dict]:
-    """Per case: its kind, the best sentence's similarity, and the gap its keys need."""
+    """Per case: its kind, the closest sentence's similarity, and the gap its keys need."""
     rows = []
     for case in cases:
         history: list[Turn] = []
@@ -45,13 +45,12 @@ def measure(chain: AnswerChain, cases: Sequence[EvalCase]) -> list[dict]:
         query = chain.understand(case.turns[-1], history)
         evidence = chain.gather(query)
         pool = evidence.pool
-        best = pool[0] if pool else None
         rows.append(
             {
                 "id": case.id,
                 "answerable": case.answerable,
                 "many": query.intent.wants_many,
-                "best_similarity": round(best.dense, 4) if best else 0.0,
+                "best_similarity": round(evidence.closest, 4),
                 "gap_needed": _gap_needed(case, pool),
             }
         )

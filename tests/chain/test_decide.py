@@ -34,6 +34,17 @@ def test_an_off_topic_question_is_refused_by_similarity_with_its_value():
     assert verdict.reason == f"relevance: best similarity 0.05 < {decide.MIN_RELEVANCE}"
 
 
+def test_relevance_is_the_closest_sentence_found_not_the_best_ranked():
+    # the best-ranked sentence leads on shared keywords; a sentence further down is closer
+    # in meaning, and that is what says the corpus speaks to the question
+    q = "does brussels copy the american playbook?"
+    keyword_led = ScoredChunk(hit("The US imposed tariffs.", 0.12).chunk, 0.40, 0.12, 0.7)
+    close = hit("Europe is pursuing similar strategies.", 0.19, n=1)
+    verdict = decide.after_retrieval(q, read_intent(q), evidence(q, keyword_led, close))
+    assert not verdict.final
+    assert verdict.reason == "relevance: best similarity 0.19"
+
+
 def test_a_name_missing_from_the_retrieved_passages_is_refused():
     q = "What is Northvolt doing?"
     northvolt = Name("Northvolt", "name", ("Northvolt",))
