@@ -407,7 +407,7 @@ class AnswerChain:
         )
 
     def _base(self, query, evidence, retrieved, notes, generator) -> dict:
-        best = evidence.best.dense if evidence and evidence.best else 0.0
+        best = evidence.closest if evidence else 0.0
         return dict(
             question=query.question,
             rewritten_query=query.rewritten,
