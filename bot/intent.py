@@ -58,7 +58,8 @@ _UNMARKED_CONTRACTION = re.compile(r"\b(what|who|where|how|when|that|there)s\b",
 _DATE = re.compile(
     r"(?:^|[,;:\-–—]\s*|\b(?:and|so|but|or)\s+)(?:since |until |by )?when"
     r"(?:['’]s\b|(?:\s+\w+ly)?\s+" + _AUXILIARY + r"\b|\s*(?:[?!.]|$))"
-    r"|\b(?:what|which)\s+(?:year|date|month|decade)s?\b|\bhow long ago\b|\bin what year\b",
+    r"|\b(?:what|which)\s+(?:year|yr|date|month|decade)s?\b|\bhow long ago\b"
+    r"|\bin what (?:year|yr)\b",
     re.IGNORECASE,
 )
 # The nouns of an amount ("what's LG's market share?", "the fine for..."), singular less "s"
@@ -74,6 +75,11 @@ _QUANTITY = re.compile(
     # "which maker had the highest profit margin?" picks by an amount
     rf"|\bwhich\b(?: [\w'’-]+){{0,6}} (?:{_SUPERLATIVES})(?: [\w'’-]+)? (?:{_AMOUNTS})s?\b"
     r"|%|[$€£¥]|\bpercent(?:age)?\b"
+    # "anyone know CATL's share price?": a question with no question word of its own asks
+    # for the amount it ends on ("does korea come near china's volume?" asks yes or no)
+    r"|^(?!\W*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had)\b)"
+    r"(?!.*\b(?:what|which|who|whom|whose|where|when|why|how)\b)"
+    rf".*\b[A-Z][\w&.-]*['’]s(?: [\w'’-]+){{0,2}} (?:{_AMOUNTS})s?\s*[?.!]*\s*$"
     r"|(?<![Aa] )\bnumber of\b",  # "the exact number of X"; "a number of X" is "several X"
     re.IGNORECASE,
 )

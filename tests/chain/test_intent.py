@@ -39,6 +39,10 @@ from bot.names import Name, asked_names, mentioned, spelled_out
         ("who replaced Carlsson as Northvolt CEO?", PERSON),
         ("who's the ceo of samsung sdi rn?", PERSON),
         ("who are the leaders in battery manufacturing?", PERSON),
+        ("what yr did northvolt file for bankruptcy", DATE),  # "yr" is "year"
+        ("anyone know LG's current share price?", QUANTITY),  # no question word: the amount
+        ("Northvolt's market value?", QUANTITY),
+        ("does korea produce anywhere near china's volume?", None),  # asks yes or no
     ],
 )
 def test_the_kind_of_answer_asked_for(question, asks_for):
