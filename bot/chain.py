@@ -26,7 +26,7 @@ from bot.intent import Intent, read_intent
 from bot.names import kind_groups, mentioned, plural
 from bot.question import QuestionProfile, clean_question, profile, strip_injection
 from bot.records import Answer, Citation, Retrieved, Turn
-from bot.rewrite import rewrite
+from bot.rewrite import refers_back, rewrite
 from bot.similarity import SentenceEmbedder
 from bot.spelling import correct
 from bot.text import content_terms, normalize, strip_citations
@@ -167,6 +167,10 @@ class AnswerChain:
         # any question in a thread, rewritten or not ("so is europe on track?"), may ask past
         # what the last answer led with
         said = _last_lead(history)
+        if said and intent.presupposition and _asks_past(intent.presupposition):
+            # "why do they bother with that?" asks why of what the last answer said, and
+            # claims nothing the corpus must be checked for
+            intent = replace(intent, presupposition=None)
         return Query(question, cleaned, rewritten, prof, intent, said)
 
     def gather(self, query: Query) -> Evidence:
@@ -478,6 +482,13 @@ def _retrieved(passage: Chunk, score: float) -> Retrieved:
 
 def _ms(t0: float) -> float:
     return round((time.perf_counter() - t0) * 1000, 2)
+
+
+def _asks_past(clause: str) -> bool:
+    """A presupposed clause that refers back and adds at most one word of its own ("that a
+    worry", "they bother with that") takes as given what the thread has said, not a claim."""
+    own = [w for w in content_terms(clause) if not refers_back(w)]
+    return refers_back(clause) and len(own) <= 1
 
 
 def _last_lead(history: Sequence[Turn]) -> str:

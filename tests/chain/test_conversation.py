@@ -168,3 +168,15 @@ def test_the_lead_of_a_bulleted_answer_is_its_first_bullet(chain):
     assert answer.text.startswith("•") and "\n•" in answer.text
     query = chain.understand("any problems with that?", turns((first, answer)))
     assert query.said == answer.citations[0].quote
+
+
+def test_why_of_what_the_last_answer_said_is_no_premise_to_check(chain):
+    first = "do korean firms team up with automakers?"
+    answer = chain.answer(first)
+    assert "joint ventures" in answer.text
+    reply = chain.answer("why do they bother with that?", turns((first, answer)))
+    assert not reply.premise_rejected and not reply.abstained
+    assert "mitigating trade barriers" in reply.text
+    # a follow-up why-question that states a claim of its own is still checked
+    own = chain.answer("why did they move their plants back home?", turns((first, answer)))
+    assert own.premise_rejected
