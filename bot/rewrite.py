@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.messages import is_refusal
 from bot.question import GREETING_RE, THANKS_RE
 from bot.records import Turn
-from bot.text import content_terms, tokens, without_contraction
+from bot.text import REFERRING_WORDS, content_terms, tokens, without_contraction
 from corpus.entities import Entity, find_entities
 
 # Content words that make a follow-up a question of its own; "what's the point of doing
@@ -23,37 +23,6 @@ _ELLIPSIS = re.compile(
     r"^(?:and|but|also|what about|how about|and what about|and how about|what of|same for|"
     r"and for|same question for|now|ok(?:ay)?,? (?:and|what about))\s+(?:for\s+|in\s+|with\s+)?(.+?)[\s?.!]*$",
     re.IGNORECASE,
-)
-_REFERRING = frozenset(
-    [
-        "they",
-        "them",
-        "their",
-        "theirs",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "his",
-        "her",
-        "there",
-        "such",
-        "both",
-        "former",
-        "latter",
-        "same",
-        "other",
-        # adverbs that set what is asked against what was said ("what does japan do instead?")
-        "instead",
-        "too",
-        "either",
-        "likewise",
-        "similarly",
-    ]
 )
 _WH = re.compile(r"(what|which|who|whom|whose|how|why|when|where|is|are|does|do|did)\b", re.I)
 _KIND = {"country": "place", "region": "place"}  # "and Europe?" can follow a country
@@ -135,7 +104,7 @@ def _thread_entities_of(
 def refers_back(text: str) -> bool:
     """True when the text has a word that stands for something said before ("them", "that")."""
     # "it'll", "they're", "that's" refer back as "it", "they", "that" do
-    return any(without_contraction(w) in _REFERRING for w in tokens(text))
+    return any(without_contraction(w) in REFERRING_WORDS for w in tokens(text))
 
 
 _POINTING = re.compile(r"\b(?:this|that|these|those)\s+((?:[\w'’&.-]+\s*){1,2})", re.IGNORECASE)

@@ -7,7 +7,8 @@ Contractions the embedding model reads as a corpus word are written out too: "go
 "manufacturing".
 
 A slip in a question word ("wich", "whar") is put right into the one question word a single
-edit away, so the question's shape is read. Any other word is corrected only when nothing
+edit away, so the question's shape is read; so is one in a word that refers back ("thier",
+"insted"), when no dictionary knows the slip. Any other word is corrected only when nothing
 knows it, neither an English dictionary nor the corpus's own vocabulary, and only into a word
 of the corpus a single edit away (a letter added, dropped, changed, or two swapped), the most
 common one if several are. A slip that
@@ -22,6 +23,8 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+
+from bot.text import REFERRING_WORDS
 
 # A contraction ("govt") is a word of CONTRACTED_LENGTH letters that the dictionary
 # does not know as a word in use (seen fewer times than this in its frequency list: "govt" 53,
@@ -46,9 +49,14 @@ def _dictionary():
     return SpellChecker(distance=1)
 
 
-# The words that say what a question asks ("which", "when"): a slip in one ("wich metals",
-# "wen did") hides the question's shape, though the search never reads the word.
+# The words that say what a question asks ("which", "when") or what it refers back to
+# ("them", "instead"): a slip in one ("wich metals", "what do they do insted?") hides the
+# question's shape, though the search never reads the word.
 QUESTION_WORDS = ("what", "which", "who", "whom", "whose", "when", "where", "why", "how")
+# referring words are short and near many words ("bot" -> "both", "thai" -> "that"): only a
+# lower-case word of four letters or more that no dictionary knows is taken for a slip in one
+# ("thier", "insted")
+REFERRING = tuple(sorted(REFERRING_WORDS))
 _SHORT_WORD = re.compile(r"(?<![\w’'-])[A-Za-z][a-z]{1,5}(?![\w’'-])")
 
 
@@ -64,16 +72,22 @@ def correct(
 
 
 def _question_word(word: str) -> str:
-    """The one question word a rare word is a single edit from ("wich" -> "which"), keeping
-    a capital; any other word as typed ("were", "show", "hwo": who or how?)."""
+    """The one question or referring word a rare word is a single edit from ("wich" ->
+    "which", "insted" -> "instead"), keeping a capital; any other word as typed ("were",
+    "show", "hwo": who or how?)."""
     lowered = word.lower()
     dictionary = _dictionary()
     if (
         lowered in QUESTION_WORDS
+        or lowered in REFERRING
         or dictionary.word_frequency.dictionary.get(lowered, 0) >= IN_USE * 10
     ):
         return word
-    near = [q for q in QUESTION_WORDS if q in dictionary.edit_distance_1(lowered)]
+    unknown = (
+        word.islower() and len(word) > 3 and lowered not in dictionary.word_frequency.dictionary
+    )
+    shapes = (*QUESTION_WORDS, *REFERRING) if unknown else QUESTION_WORDS
+    near = [q for q in shapes if q in dictionary.edit_distance_1(lowered)]
     if len(near) != 1:
         return word
     return near[0].capitalize() if word[0].isupper() else near[0]

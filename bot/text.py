@@ -371,3 +371,38 @@ def contains_term(haystack_terms: set[str], term: str) -> bool:
         return True
     parts = [p for p in term.split("-") if len(p) > 2]
     return bool(parts) and all(stem(p) in haystack_terms for p in parts)
+
+
+# Words that stand for something said before ("them", "that") or set what is asked against
+# it ("instead"): a question holding one refers back.
+REFERRING_WORDS = frozenset(
+    [
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "his",
+        "her",
+        "there",
+        "such",
+        "both",
+        "former",
+        "latter",
+        "same",
+        "other",
+        # adverbs that set what is asked against what was said ("what does japan do instead?")
+        "instead",
+        "too",
+        "either",
+        "likewise",
+        "similarly",
+    ]
+)

@@ -76,3 +76,17 @@ def test_a_contraction_is_written_out_as_the_corpus_word_it_means():
 )
 def test_a_slip_in_a_question_word_is_put_right(typed, meant):
     assert correct(typed, in_corpus) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("what do korea and japan do insted?", "what do korea and japan do instead?"),
+        ("is thier plan working", "is their plan working"),
+        ("hey bot, which firms?", "hey bot, which firms?"),  # "bot" is short: not "both"
+        ("a good thai place?", "a good thai place?"),  # a word the dictionary knows
+        ("spun off from LG Chem", "spun off from LG Chem"),  # a capitalised name
+    ],
+)
+def test_a_slip_in_a_referring_word_is_put_right(typed, meant):
+    assert correct(typed, in_corpus) == meant
