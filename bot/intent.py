@@ -45,7 +45,10 @@ _PLACE = re.compile(
     r"\bwhere(?:'s|’s|s| is| are| was| were| will)\b[^?]*?\b(?:located|based|headquartered|"
     r"situated|sited)\b"
     r"|\bin (?:which|what) (?:city|country|state|province|region|town)\b"
-    r"|\b(?:which|what) (?:[\w'’-]+ )?(?:city|state|province|town)\b[^?]*\bin\s*\??\s*$",
+    r"|\b(?:which|what) (?:[\w'’-]+ )?(?:city|state|province|town)\b[^?]*\bin\s*\??\s*$"
+    # "which US state is getting the most plants?": the place is what the question is about
+    r"|\b(?:which|what) (?:[\w'’-]+ )?(?:city|cities|state|states|province|provinces|town|"
+    r"towns) (?:is|are|was|were|has|have|had|gets?|got|will|hosts?|leads?)\b",
     re.IGNORECASE,
 )
 # "when" asks for a date where a question's auxiliary follows it ("when did...", "when exactly
@@ -59,7 +62,12 @@ _DATE = re.compile(
     r"(?:^|[,;:\-–—]\s*|\b(?:and|so|but|or)\s+)(?:since |until |by )?when"
     r"(?:['’]s\b|(?:\s+\w+ly)?\s+" + _AUXILIARY + r"\b|\s*(?:[?!.]|$))"
     r"|\b(?:what|which)\s+(?:year|yr|date|month|decade)s?\b|\bhow long ago\b"
-    r"|\bin what (?:year|yr)\b",
+    r"|\bin what (?:year|yr)\b"
+    # "EBA founding date? month + year if it says": no question word, so it asks for the date
+    # its first clause ends on
+    r"|^(?!\W*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had)\b)"
+    r"(?![^?]*\b(?:what|which|who|whom|whose|where|when|why|how)\b)"
+    r"[^?]*\b(?:date|year|yr)\s*\?",
     re.IGNORECASE,
 )
 # The nouns of an amount ("what's LG's market share?", "the fine for..."), singular less "s"
@@ -74,7 +82,7 @@ _QUANTITY = re.compile(
     rf"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){{0,6}} (?:{_AMOUNTS})s?\b"
     # "which maker had the highest profit margin?" picks by an amount
     rf"|\bwhich\b(?: [\w'’-]+){{0,6}} (?:{_SUPERLATIVES})(?: [\w'’-]+)? (?:{_AMOUNTS})s?\b"
-    r"|%|[$€£¥]|\bpercent(?:age)?\b"
+    r"|%|[$€£¥]|\bpercent(?:age)?\b|\b(?:dollar|euro|yuan)s?\b(?!-)"
     # "anyone know CATL's share price?": a question with no question word of its own asks
     # for the amount it ends on ("does korea come near china's volume?" asks yes or no)
     r"|^(?!\W*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had)\b)"

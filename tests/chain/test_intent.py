@@ -43,6 +43,12 @@ from bot.names import Name, asked_names, mentioned, spelled_out
         ("anyone know LG's current share price?", QUANTITY),  # no question word: the amount
         ("Northvolt's market value?", QUANTITY),
         ("does korea produce anywhere near china's volume?", None),  # asks yes or no
+        ("Northvolt bankruptcy date? month too if it says", DATE),  # no question word
+        ("is that up to date?", None),
+        ("dollar value of the Debrecen plant, per the text?", QUANTITY),  # a currency word
+        ("who won the world cup?", None),
+        ("which German state is getting the most new plants?", PLACE),
+        ("which state-owned firms lead?", None),
     ],
 )
 def test_the_kind_of_answer_asked_for(question, asks_for):
