@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import STOPWORDS, content_terms, stem, tokens
+from bot.text import ENUMERATOR, STOPWORDS, content_terms, stem, tokens
 
 # The kinds of answer a question can demand that a sentence either carries or does not.
 DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
@@ -348,7 +348,9 @@ def _enumerated(text: str) -> tuple[str, ...]:
 def read_intent(question: str) -> Intent:
     """Classify a cleaned question by what it asks for."""
     text = _UNMARKED_CONTRACTION.sub(r"\1's", question.strip())
-    parts = tuple(p.strip(" ,?") for p in _PARTS.split(text) if p and p.strip(" ,?"))
+    # "1) what has the US done 2) what snags...": each numbered item is a part
+    itemised = ENUMERATOR.sub("; ", text).strip(" ;")
+    parts = tuple(p.strip(" ,?") for p in _PARTS.split(itemised) if p and p.strip(" ,?"))
     # "In the closing section, what three...": a part that only says where to look is no part
     parts = tuple(p for p in parts if len(content_terms(_unpointed(p))) >= MIN_PART_TERMS)
     # after the first, a part must ask something: "short version", "bullet list is fine" and

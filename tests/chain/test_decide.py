@@ -68,6 +68,8 @@ def test_a_figure_missing_from_the_retrieved_passages_is_refused():
         ("does China run more than 60% of the plants?", False),
         ("is China's share 50 percent, like I heard?", True),  # a value the corpus must give
         ("how much did China spend over 10 yrs?", True),  # a period, not a bar
+        ("1) what share does China run 2) how much is that?", False),  # items, not figures
+        ("(1) China's share (2) Korea's?", False),
     ],
 )
 def test_a_figure_a_question_compares_against_need_not_be_in_the_passages(question, refused):

@@ -154,6 +154,13 @@ def test_a_request_after_a_question_is_a_part():
     assert intent.parts == ("What does the IRA mandate", "Also list the firms that gain from it")
 
 
+def test_numbered_items_are_parts():
+    intent = read_intent("1) what does the IRA mandate 2) which firms gain from it?")
+    assert intent.parts == ("what does the IRA mandate", "which firms gain from it")
+    # a number and a full stop inside a line is a figure, not an item
+    assert read_intent("is it over 70. or less?").parts == ()
+
+
 def test_the_alternatives_of_an_either_or_question_are_parts():
     intent = read_intent("is it only about making cells, or does it reach into materials too?")
     assert intent.parts == ("is it only about making cells", "does it reach into materials too")
