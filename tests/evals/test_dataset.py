@@ -64,6 +64,12 @@ def test_the_regression_sets_load_against_the_corpus(corpus, name):
     }
 
 
+def test_the_off_topic_set_loads_and_asks_only_to_be_declined(corpus):
+    cases = load_dataset(REPO / "evals" / "datasets" / "offtopic.jsonl", corpus)
+    assert len({c.id for c in cases}) == len(cases) == 60
+    assert all(c.kind == "abstain" and c.should_decline and not c.evidence for c in cases)
+
+
 def test_paraphrase_questions_share_no_content_word_with_their_source(corpus):
     from bot.text import content_terms
 
