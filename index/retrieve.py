@@ -181,8 +181,9 @@ class HybridRetriever:
         return self._proper.get(word.lower())
 
     def knows(self, word: str) -> bool:
-        """True when the indexed sentences hold the word, in any form the stemmer joins."""
-        return self._sentence_keyword.knows(word)
+        """True when an indexed sentence holds the word, in any form the stemmer joins; for
+        several words ("United Republic of Tanzania"), one sentence holding every one."""
+        return self._sentence_keyword.containing(word).size > 0
 
     def specificity(self, text: str) -> float:
         """How rare a word or name is among the indexed sentences (BM25Index.specificity)."""

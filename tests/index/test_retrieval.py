@@ -128,3 +128,13 @@ def test_a_sentence_knows_the_one_before_it_in_its_section(retriever: HybridRetr
         )
         is None
     )
+
+
+def test_a_name_of_several_words_is_known_only_when_one_sentence_holds_them_all(
+    retriever: HybridRetriever,
+) -> None:
+    assert retriever.knows("cobalt") and retriever.knows("Congolese cobalt")
+    # "united" and "states" are written, "tanzania" never: the whole name is not
+    assert retriever.knows("United States")
+    assert not retriever.knows("United Republic of Tanzania")
+    assert not retriever.knows("of")
