@@ -87,7 +87,9 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
         while words and _common(words[0]):
             words = words[1:]
         span = " ".join(words)
-        if not span or _common(span) or span.lower() in covered or len(span) < 2:
+        # "Japans firms" is the name found already, with an unmarked possessive
+        unmarked = span[-1:] == "s" and span[:-1].lower() in covered.split()
+        if not span or _common(span) or span.lower() in covered or len(span) < 2 or unmarked:
             continue
         if any(
             span.lower() == f.lower()
@@ -117,8 +119,9 @@ def _pieces(run: str) -> list[str]:
 
 
 def _forms(span: str) -> tuple[str, ...]:
-    """A name as written, and an acronym's singular: "EVs" is mentioned by "EV subsidies"."""
-    if re.fullmatch(r"[A-Z]{2,}s", span):
+    """A name as written, and an acronym's singular: "EVs" is mentioned by "EV subsidies";
+    so is a word's, for a possessive typed without its apostrophe ("Tsingshans plant")."""
+    if re.fullmatch(r"[A-Z]{2,}s|[A-Z][a-z]+[^s\W]s", span):
         return (span, span[:-1])
     return (span,)
 

@@ -143,6 +143,8 @@ def find_entities(text: str, entities: Iterable[Entity]) -> tuple[Entity, ...]:
     for match in pattern.finditer(text):
         key = _normalise(match.group(0))
         entity = by_form.get(key) or by_form.get(key.lower())
+        if entity is None and key[-1:] in "sS":  # "chinas lithium play": "China's", unmarked
+            entity = by_form.get(key[:-1].lower())
         if entity is not None:
             found.setdefault(entity.name, entity)
     return tuple(found.values())
@@ -183,7 +185,8 @@ def _matcher(entities: tuple[Entity, ...]) -> tuple[re.Pattern[str], dict[str, E
             key = _normalise(form)
             by_form.setdefault(key, entity)
             _insert(exact, key)
-    branches = [f"(?i:{_trie_regex(any_case)})" if any_case else "", _trie_regex(exact)]
+    # a form typed in any case may carry a possessive "s" with no apostrophe ("japans firms")
+    branches = [f"(?i:(?:{_trie_regex(any_case)})s?)" if any_case else "", _trie_regex(exact)]
     body = "|".join(b for b in branches if b) or r"(?!x)x"
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)"), by_form
 

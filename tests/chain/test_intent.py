@@ -273,6 +273,10 @@ def test_names_come_from_the_gazetteer_and_from_capitals(entities):
     asked = asked_names("Tariffs came from the US. How did Korea respond?", entities)
     assert [n.name for n in asked] == ["United States", "South Korea"]
     assert [n.name for n in asked_names("What did U.S. Steel say?", entities)][-1] == "U.S. Steel"
+    # a possessive typed without its apostrophe is the name found, not a name of its own
+    assert [n.name for n in asked_names("What are Japans main firms?", entities)] == ["Japan"]
+    (tsingshans,) = asked_names("What does Tsingshans park make?", entities)
+    assert mentioned(tsingshans, "Tsingshan runs smelters.")
 
 
 def test_a_name_is_mentioned_under_any_of_its_forms(entities):

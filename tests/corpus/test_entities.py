@@ -54,7 +54,8 @@ def gazetteer() -> tuple[Entity, ...]:
         ("Panasonic and Toyota’s battery division", ["Panasonic", "Toyota"]),
         ("Australia and Africa in Asia", ["Australia", "Africa", "Asia"]),
         ("Asian technology", ["Asia"]),
-        ("CATLs and BYDish", []),
+        ("BYDish and CATLish", []),  # whole words only
+        ("chinas lithium play, japans firms", ["China", "lithium", "Japan"]),  # no apostrophe
     ],
 )
 def test_find_entities(gazetteer, text, names):
