@@ -139,7 +139,7 @@ _IF_WHY = re.compile(r"^if\s+([^?!,]+?),\s*(?:then\s+)?(?:why|how come)\b", re.I
 # Parts of a multi-part question: "X? And Y", "X, and which Y", "X; Y", "X and also Y", and
 # the alternatives of "is it X, or does it Y?" (each is answered on its own).
 _PARTS = re.compile(
-    r"\?\s+|;\s+|,?\s+and\s+(?=(?:also\s+)?(?:which|what|how|where|who|why|when)\b)|,\s+(?=(?:"
+    r"\?\s+|;\s+|,?\s+(?:and|\+|&)\s+(?=(?:also\s+)?(?:which|what|how|where|who|why|when)\b)|,\s+(?=(?:"
     r"which|what|how|where|who|why|when)\b)|,\s+or\s+(?=(?:is|are|was|were|does|do|did|has|have|"
     r"can|will|would)\b)"
     # "what's the US doing, and does the doc think it'll work?": a yes/no question of its own

@@ -154,6 +154,12 @@ def test_a_request_after_a_question_is_a_part():
     assert intent.parts == ("What does the IRA mandate", "Also list the firms that gain from it")
 
 
+def test_a_plus_or_ampersand_before_a_question_word_joins_parts():
+    intent = read_intent("who holds the congo mines + what's being done about it?")
+    assert intent.parts == ("who holds the congo mines", "what's being done about it")
+    assert read_intent("who runs R&D what for?").parts == ()
+
+
 def test_numbered_items_are_parts():
     intent = read_intent("1) what does the IRA mandate 2) which firms gain from it?")
     assert intent.parts == ("what does the IRA mandate", "which firms gain from it")
