@@ -155,8 +155,9 @@ def test_a_request_after_a_question_is_a_part():
 
 
 def test_a_plus_or_ampersand_before_a_question_word_joins_parts():
-    intent = read_intent("who holds the congo mines + what's being done about it?")
-    assert intent.parts == ("who holds the congo mines", "what's being done about it")
+    intent = read_intent("who holds the congo mines + what's being done to cut cobalt use?")
+    assert intent.parts == ("who holds the congo mines", "what's being done to cut cobalt use")
+    assert len(read_intent("who puts up tariffs & which firms gain from them?").parts) == 2
     assert read_intent("who runs R&D what for?").parts == ()
 
 
