@@ -131,10 +131,6 @@ class BM25Index:
             rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
         return np.zeros(0, dtype=np.int64) if rows is None else np.sort(rows)
 
-    def knows(self, word: str) -> bool:
-        """True when some text holds the word's term."""
-        return any(term in self.vocabulary for term in self.terms(word))
-
     def specificity(self, text: str) -> float:
         """How rare the text's rarest term is, as a share of the largest idf: near 1 for a
         name few texts carry, low for one most of them do ("Asia" in a report on Asia)."""
