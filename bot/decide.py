@@ -129,7 +129,7 @@ def after_retrieval(
     # "is it above 50 percent?" sets a bar that the corpus's figure settles; "like 25%?" offers
     # a value that the corpus must give
     bars = thresholds(query)
-    asked = [n for n in numbers_in(ENUMERATOR.sub(" ", query)) if n not in bars]
+    asked = [n for n in _figures_in(query) if n not in bars]
     unknown = [n for n in asked if not _known_figure(n, figures)]
     if unknown:  # the passages are read for their listings only when a figure is not found
         listed = listing_sizes(seen)
@@ -152,6 +152,11 @@ _THRESHOLD = re.compile(
     r"(?!\s*(?:years?|yrs?|months?|weeks?|days?|decades?|hours?)\b)",
     re.IGNORECASE,
 )
+
+
+def _figures_in(query: str) -> list[str]:
+    """The figures a question writes, less the numbers of its items ("1) ... 2) ...")."""
+    return numbers_in(ENUMERATOR.sub(" ", query))
 
 
 def thresholds(query: str) -> set[str]:
@@ -235,7 +240,7 @@ def after_selection(
     counted = intent.counts and any(names_members(t, members, source) for t in about)
     # "that 70% stat - is it china's share of capacity?" asks of a figure it quotes, which a
     # chosen sentence gives
-    quoted_figures = [n for n in numbers_in(ENUMERATOR.sub(" ", query)) if not _YEAR.fullmatch(n)]
+    quoted_figures = [n for n in _figures_in(query) if not _YEAR.fullmatch(n)]
     figures_given = {n for t in figures for n in given[t]}
     quoted = bool(quoted_figures) and all(_known_figure(n, figures_given) for n in quoted_figures)
     if (

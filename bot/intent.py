@@ -58,6 +58,11 @@ _AUXILIARY = r"(?:is|was|are|were|will|would|did|does|do|has|have|had|can|could|
 # "whats the share", "wheres it made": a contraction typed without its apostrophe ("its" is
 # left alone: it is a word of its own)
 _UNMARKED_CONTRACTION = re.compile(r"\b(what|who|where|how|when|that|there)s\b", re.IGNORECASE)
+# A question asked with no question word ("EBA founding date?", "anyone know LG's share
+# price?") opens with no auxiliary ("does korea come near...?" asks yes or no) and holds none of
+# these words; what it ends on is what it asks for.
+_NO_ASKING_OPENER = r"^(?!\W*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had)\b)"
+_QUESTION_WORD = r"(?:what|which|who|whom|whose|where|when|why|how)"
 _DATE = re.compile(
     r"(?:^|[,;:\-–—]\s*|\b(?:and|so|but|or)\s+)(?:since |until |by )?when"
     r"(?:['’]s\b|(?:\s+\w+ly)?\s+" + _AUXILIARY + r"\b|\s*(?:[?!.]|$))"
@@ -65,9 +70,7 @@ _DATE = re.compile(
     r"|\bin what (?:year|yr)\b"
     # "EBA founding date? month + year if it says": no question word, so it asks for the date
     # its first clause ends on
-    r"|^(?!\W*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had)\b)"
-    r"(?![^?]*\b(?:what|which|who|whom|whose|where|when|why|how)\b)"
-    r"[^?]*\b(?:date|year|yr)\s*\?",
+    rf"|{_NO_ASKING_OPENER}(?![^?]*\b{_QUESTION_WORD}\b)[^?]*\b(?:date|year|yr)\s*\?",
     re.IGNORECASE,
 )
 # The nouns of an amount ("what's LG's market share?", "the fine for..."), singular less "s"
@@ -85,8 +88,7 @@ _QUANTITY = re.compile(
     r"|%|[$€£¥]|\bpercent(?:age)?\b|\b(?:dollar|euro|yuan)s?\b(?!-)"
     # "anyone know CATL's share price?": a question with no question word of its own asks
     # for the amount it ends on ("does korea come near china's volume?" asks yes or no)
-    r"|^(?!\W*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had)\b)"
-    r"(?!.*\b(?:what|which|who|whom|whose|where|when|why|how)\b)"
+    rf"|{_NO_ASKING_OPENER}(?!.*\b{_QUESTION_WORD}\b)"
     rf".*\b[A-Z][\w&.-]*['’]s(?: [\w'’-]+){{0,2}} (?:{_AMOUNTS})s?\s*[?.!]*\s*$"
     r"|(?<![Aa] )\bnumber of\b",  # "the exact number of X"; "a number of X" is "several X"
     re.IGNORECASE,

@@ -67,6 +67,7 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
     found = find_entities(question, entities)
     names = [Name(e.name, PLACE_KINDS.get(e.type, e.type), _forms_of(e, entities)) for e in found]
     covered = " ".join(f for n in names for f in n.forms).lower()
+    covered_words = set(covered.split())
     text = normalize(question)
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > len(letters) / 2:
@@ -88,7 +89,7 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
             words = words[1:]
         span = " ".join(words)
         # "Japans firms" is the name found already, with an unmarked possessive
-        unmarked = span[-1:] == "s" and span[:-1].lower() in covered.split()
+        unmarked = span[-1:] == "s" and span[:-1].lower() in covered_words
         if not span or _common(span) or span.lower() in covered or len(span) < 2 or unmarked:
             continue
         if any(
@@ -97,7 +98,7 @@ def asked_names(question: str, entities: Sequence[Entity]) -> tuple[Name, ...]:
             for f in (e.name, *e.aliases)
         ):
             continue  # a form of a gazetteer entity already listed
-        if "-" in span and span.split("-")[0].lower() in covered.split():
+        if "-" in span and span.split("-")[0].lower() in covered_words:
             continue  # "EU-level", "China-based": the listed name, qualified
         names.append(Name(span, "name", _forms(span)))
     return tuple(names)
