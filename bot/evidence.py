@@ -81,7 +81,7 @@ class Evidence:
     def best(self) -> ScoredChunk | None:
         return self.ranked[0] if self.ranked else None
 
-    @property
+    @cached_property
     def closest(self) -> float:
         """The highest similarity to the question of any sentence found, by whichever route:
         the best-ranked sentence may lead on keywords rather than meaning."""
