@@ -347,6 +347,21 @@ def _enumerated(text: str) -> tuple[str, ...]:
     return tuple(f"{head}: {i}" for i in items)
 
 
+def _asks_for(text: str) -> str | None:
+    """What kind of thing a question (or one part of it) asks for, if a particular kind."""
+    return (
+        DATE
+        if _DATE.search(text)
+        else PERSON
+        if _PERSON.search(text) or _PERSON_OR_BODY.search(text)
+        else PLACE
+        if _PLACE.search(text)
+        else QUANTITY
+        if _QUANTITY.search(text)
+        else None
+    )
+
+
 def read_intent(question: str) -> Intent:
     """Classify a cleaned question by what it asks for."""
     text = _UNMARKED_CONTRACTION.sub(r"\1's", question.strip())
@@ -370,17 +385,10 @@ def read_intent(question: str) -> Intent:
     match = _PRESUPPOSING.match(asked) or _IF_WHY.match(asked)
     if match and len(tokens(match.group(1))) >= 3:
         presupposition = match.group(1).strip()
-    asks_for = (
-        DATE
-        if _DATE.search(text)
-        else PERSON
-        if _PERSON.search(text) or _PERSON_OR_BODY.search(text)
-        else PLACE
-        if _PLACE.search(text)
-        else QUANTITY
-        if _QUANTITY.search(text)
-        else None
-    )
+    # a question of several parts asks for a date, a person... only when each part does: its
+    # other parts are answered by what they ask ("who owns the cheap end, and where...")
+    kinds = {_asks_for(p) for p in parts} if len(parts) > 1 else {_asks_for(text)}
+    asks_for = kinds.pop() if len(kinds) == 1 else None
     return Intent(
         asks_for=asks_for,
         wants_list=bool(_LIST.search(text)),

@@ -49,6 +49,9 @@ from bot.names import Name, asked_names, mentioned, spelled_out
         ("who won the world cup?", None),
         ("which German state is getting the most new plants?", PLACE),
         ("which state-owned firms lead?", None),
+        # parts asking for different kinds: each part is answered by what it asks
+        ("who owns the cheap end, and where do the koreans sell premium EV cells?", None),
+        ("when did the EBA start, and when did the IRA pass?", DATE),  # every part: a date
     ],
 )
 def test_the_kind_of_answer_asked_for(question, asks_for):
