@@ -199,7 +199,20 @@ _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 # Words that frame a question about a source rather than say what it is about: "which
 # companies does the doc name?" asks for all that the source names.
 SOURCE_WORDS = frozenset(
-    stem(w) for w in ["doc", "document", "corpus", "text", "report", "say", "says", "mention"]
+    stem(w)
+    for w in [
+        "doc",
+        "document",
+        "corpus",
+        "text",
+        "report",
+        "say",
+        "says",
+        "mention",
+        "name",
+        "list",
+        "cite",
+    ]
 )
 CLASS_WORDS = 3  # the class noun comes within this many words of its opener
 MIN_PART_TERMS = 2  # a fragment with fewer content words ("is there a number?") is no part

@@ -251,6 +251,19 @@ def test_a_source_count_is_answered_by_a_listing_under_another_class_word():
     assert verdict.final and verdict.lacks == "figure"
 
 
+@pytest.mark.parametrize(
+    "q",
+    [
+        "how many korean battery giants are named?",
+        "how many korean battery giants are listed?",
+        "how many korean battery giants are cited?",
+    ],
+)
+def test_naming_listing_or_citing_counts_what_the_source_names(q):
+    listed = [hit(GIANTS, 0.8)]
+    assert not decide.after_selection(q, read_intent(q), listed, [KOREA], no_paraphrase).final
+
+
 def test_examples_of_a_class_do_not_count_it_in_the_world():
     q = "how many battery giants are there in South Korea?"
     verdict = decide.after_selection(q, read_intent(q), [hit(GIANTS, 0.8)], [KOREA], no_paraphrase)
