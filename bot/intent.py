@@ -15,11 +15,17 @@ from bot.text import ENUMERATOR, STOPWORDS, content_terms, stem, tokens
 # The kinds of answer a question can demand that a sentence either carries or does not.
 DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
 
+# Units of measure: a question in one asks for a figure in it.
+_MEASURE_UNITS = (
+    r"tonnes?|tons?|kilo(?:gram)?s?|kgs?|(?:giga|mega|kilo)watt(?:[- ]hours?)?s?|[kmgt]?wh|[kmg]w"
+)
 # A count, an amount or a percentage can only be answered with a figure; a portion ("how much
 # of", "what share") can be answered in words ("a majority", "a significant share").
 _EXACT = re.compile(
     r"\bhow many\b|\bhow much\b(?!\s+of\b)|%|\bpercent(?:age)?\b|\bnumber of\b|\bexact\b"
-    r"|\brates?\b",
+    r"|\brates?\b"
+    # a measure in a unit ("tonnes of lithium") is a figure, not a word like "majority"
+    rf"|\b(?:{_MEASURE_UNITS})\b",
     re.IGNORECASE,
 )
 # "who is the CEO of ...", "who replaced X as CEO?" ask for a person: the role names one.
@@ -90,7 +96,9 @@ _QUANTITY = re.compile(
     # for the amount it ends on ("does korea come near china's volume?" asks yes or no)
     rf"|{_NO_ASKING_OPENER}(?!.*\b{_QUESTION_WORD}\b)"
     rf".*\b[A-Z][\w&.-]*['’]s(?: [\w'’-]+){{0,2}} (?:{_AMOUNTS})s?\s*[?.!]*\s*$"
-    r"|(?<![Aa] )\bnumber of\b",  # "the exact number of X"; "a number of X" is "several X"
+    r"|(?<![Aa] )\bnumber of\b"  # "the exact number of X"; "a number of X" is "several X"
+    # a unit of measure asks for a measure in it: "tonnes of lithium in japan's stockpile?"
+    rf"|\b(?:{_MEASURE_UNITS})\b",
     re.IGNORECASE,
 )
 _LIST = re.compile(

@@ -52,6 +52,8 @@ from bot.names import Name, asked_names, mentioned, spelled_out
         # parts asking for different kinds: each part is answered by what it asks
         ("who owns the cheap end, and where do the koreans sell premium EV cells?", None),
         ("when did the EBA start, and when did the IRA pass?", DATE),  # every part: a date
+        ("tonnes of lithium in japan's stockpile, per the report?", QUANTITY),  # a unit
+        ("what's BYD's yearly output in GWh?", QUANTITY),
     ],
 )
 def test_the_kind_of_answer_asked_for(question, asks_for):
@@ -104,6 +106,7 @@ def test_what_a_quantity_question_measures(question, measured):
         ("what % of factories are in China?", True),
         ("How much of global capacity does China account for?", False),
         ("what share of the mines do Chinese firms control?", False),
+        ("tonnes of lithium in japan's stockpile?", True),  # a measure in a unit
     ],
 )
 def test_counts_and_amounts_need_a_figure_portions_do_not(question, exact):
