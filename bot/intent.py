@@ -388,6 +388,8 @@ def read_intent(question: str) -> Intent:
     text = _UNMARKED_CONTRACTION.sub(r"\1's", question.strip())
     # "1) what has the US done 2) what snags...": each numbered item is a part
     itemised = ENUMERATOR.sub("; ", text).strip(" ;")
+    # "(a) which law..., and (b) what...": the "and" before an item joins it, asks nothing
+    itemised = re.sub(r"[\s,]+(?:and|or|&)\s*;", ";", itemised, flags=re.IGNORECASE)
     parts = tuple(p.strip(" ,?") for p in _PARTS.split(itemised) if p and p.strip(" ,?"))
     # "In the closing section, what three...": a part that only says where to look is no part
     parts = tuple(p for p in parts if len(content_terms(_unpointed(p))) >= MIN_PART_TERMS)

@@ -408,7 +408,9 @@ REFERRING_WORDS = frozenset(
 )
 
 
-# The numbers that mark a question's items ("1) what has the US done 2) what snags...", "(a)"
-# aside): a number and a closing parenthesis, or a number and a full stop opening the text or
-# a line. They ask for no figure.
-ENUMERATOR = re.compile(r"(?:^|(?<=\s))\(?\d{1,2}\)(?=\s)|(?:^|(?<=\n))\s*\d{1,2}\.(?=\s)")
+# The numbers and letters that mark a question's items ("1) what has the US done 2) what
+# snags...", "(a) which law... (b) what..."): a number or letter and a closing parenthesis, or a
+# number and a full stop opening the text or a line. They ask for no figure.
+ENUMERATOR = re.compile(
+    r"(?:^|(?<=\s))\(?(?:\d{1,2}|[a-h])\)(?=\s)|(?:^|(?<=\n))\s*\d{1,2}\.(?=\s)", re.IGNORECASE
+)

@@ -172,6 +172,11 @@ def test_numbered_items_are_parts():
     assert intent.parts == ("what does the IRA mandate", "which firms gain from it")
     # a number and a full stop inside a line is a figure, not an item
     assert read_intent("is it over 70. or less?").parts == ()
+    # lettered items, and the "and" that joins the last of them
+    lettered = read_intent(
+        "two things: (a) which US law does the doc cite, and (b) what is the EU alliance building?"
+    )
+    assert lettered.parts == ("which US law does the doc cite", "what is the EU alliance building")
 
 
 def test_the_alternatives_of_an_either_or_question_are_parts():
