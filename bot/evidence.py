@@ -118,7 +118,7 @@ def gather(
     # a follow-up is about what the user named in it ("and europe?"); the names the rewrite
     # brought from the thread make the search specific but are not its subject
     subject = own or names
-    query = search_text(query, names)
+    query = search_text(query, names, retriever.knows)
     spelled = [f for n in names for f in n.forms[1:] if n.kind == "name"]
     query = f"{query} ({', '.join(spelled)})" if spelled else query
     weigh = _name_weights(retriever)
@@ -408,9 +408,24 @@ def _favour_section(retriever: Any, query: str, ranked, section: str) -> tuple[t
     return tuple(sorted(merged.values(), key=lambda h: -h.score)[:SENTENCES_K]), pointed
 
 
-def search_text(query: str, names: Sequence[Name]) -> str:
+def _adjectives(name: Name) -> list[str]:
+    """One-word forms that share the name's stem: "Chinese" of China, "European" of Europe."""
+    stems = {w[:4].lower() for w in name.name.split() if len(w) >= 4}
+    return [f for f in name.forms[1:] if " " not in f and f[:4].lower() in stems and f != name.name]
+
+
+def search_text(query: str, names: Sequence[Name], knows: Any = None) -> str:
     """The query plus the usual name of anything it calls otherwise ("Brussels" -> Europe)."""
-    extra = [n.name for n in names if n.kind != "name" and not mentioned(n.name_only, query)]
+    extra: list[str] = []
+    for n in names:
+        if n.kind == "name" or mentioned(n.name_only, query):
+            continue
+        extra.append(n.name)
+        typed = [f for f in n.forms if mentioned(Name(f, n.kind, (f,)), query)]
+        if knows is not None and typed and not any(knows(f) for f in typed):
+            # the question calls it by a form no sentence uses ("PRC"): search under its
+            # adjective too ("Chinese"), which keywords cannot otherwise meet
+            extra += [f for f in _adjectives(n) if f not in extra and knows(f)]
     return f"{query} ({', '.join(extra)})" if extra else query
 
 

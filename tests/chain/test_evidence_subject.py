@@ -117,6 +117,25 @@ def test_an_acronym_the_corpus_never_uses_is_searched_under_its_spelling():
     assert _spelled_out(known, [Name("IEA", "name", ("IEA",))])[0].forms == ("IEA",)
 
 
+def test_a_name_typed_in_a_form_no_sentence_uses_is_searched_under_its_adjective_too():
+    from bot.evidence import search_text
+
+    corpus = Sentences("China leads.", "Chinese firms such as CATL grew.")
+    china = Name("China", "place", ("China", "Chinese", "PRC", "Beijing", "mainland China"))
+    assert (
+        search_text("PRC cell makers?", [china], corpus.knows)
+        == "PRC cell makers? (China, Chinese)"
+    )
+    # typed as the corpus writes it: only the usual name joins, as before
+    assert search_text("china's makers?", [china], corpus.knows) == "china's makers?"
+    assert search_text("Beijing's makers?", [china]) == "Beijing's makers? (China)"
+
+
+def test_a_question_calling_a_country_otherwise_finds_the_sentence_on_its_firms(chain):
+    answer = chain.answer("names of the PRC cell makers in the doc, bullet list pls")
+    assert "CATL" in answer.text
+
+
 def test_a_question_with_an_acronym_finds_the_sentence_that_spells_it_out(chain):
     answer = chain.answer("what does the doc say about R&D money in china?")
     assert not answer.abstained
