@@ -6,7 +6,7 @@ so nothing about the corpus is embedded while answering; only the question is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -118,12 +118,23 @@ def gather(
     # a follow-up is about what the user named in it ("and europe?"); the names the rewrite
     # brought from the thread make the search specific but are not its subject
     subject = own or names
+    # a name searched under its adjective counts once, under either
+    synonyms = [
+        [n.name, *_adjectives(n)]
+        for n in names
+        if n.kind != "name" and _called_otherwise(n, query, retriever.knows)
+    ]
     query = search_text(query, names, retriever.knows)
     spelled = [f for n in names for f in n.forms[1:] if n.kind == "name"]
     query = f"{query} ({', '.join(spelled)})" if spelled else query
     weigh = _name_weights(retriever)
     forms = [f for n in subject for f in n.forms]
-    found = retriever.search_sentences(query, k=SENTENCES_K * SUBJECT_READ, mentions=forms)
+    found = retriever.search_sentences(
+        query,
+        k=SENTENCES_K * SUBJECT_READ,
+        mentions=forms,
+        synonyms=synonyms,
+    )
     found = _on_subject(found, subject, retriever) if subject else found[:SENTENCES_K]
     ranked = _favour_names(found, subject, weigh)
     pointed: tuple[str, str] | None = None  # (document, section) the question points at
@@ -414,19 +425,27 @@ def _adjectives(name: Name) -> list[str]:
     return [f for f in name.forms[1:] if " " not in f and f[:4].lower() in stems and f != name.name]
 
 
-def search_text(query: str, names: Sequence[Name], knows: Any = None) -> str:
-    """The query plus the usual name of anything it calls otherwise ("Brussels" -> Europe)."""
+def search_text(
+    query: str, names: Sequence[Name], knows: Callable[[str], bool] | None = None
+) -> str:
+    """The query plus the usual name of anything it calls otherwise ("Brussels" -> Europe).
+    With `knows`, a name called by a form no sentence uses ("PRC") is searched under its
+    adjective too ("Chinese"), which keywords could not otherwise meet; the search counts a
+    name and its adjective as one word."""
     extra: list[str] = []
     for n in names:
         if n.kind == "name" or mentioned(n.name_only, query):
             continue
         extra.append(n.name)
-        typed = [f for f in n.forms if mentioned(Name(f, n.kind, (f,)), query)]
-        if knows is not None and typed and not any(knows(f) for f in typed):
-            # the question calls it by a form no sentence uses ("PRC"): search under its
-            # adjective too ("Chinese"), which keywords cannot otherwise meet
+        if knows is not None and _called_otherwise(n, query, knows):
             extra += [f for f in _adjectives(n) if f not in extra and knows(f)]
     return f"{query} ({', '.join(extra)})" if extra else query
+
+
+def _called_otherwise(name: Name, query: str, knows: Callable[[str], bool]) -> bool:
+    """The question calls the thing only by forms that no sentence uses ("PRC", "Seoul")."""
+    typed = [f for f in name.forms if mentioned(Name(f, name.kind, (f,)), query)]
+    return bool(typed) and not any(knows(f) for f in typed)
 
 
 def comparison_sides(names: Sequence[Name]) -> list[tuple[Name, list[Name]]]:

@@ -103,21 +103,33 @@ class BM25Index:
             scores[self._indices[start:end]] += self._data[start:end]
         return scores
 
-    def coverage(self, query: str) -> np.ndarray:
+    def coverage(self, query: str, synonyms: Sequence[Sequence[str]] = ()) -> np.ndarray:
         """Share of the query's idf weight that each text contains, in [0, 1]: a text holding
         every known query term scores 1 however common the terms are; one matching only a
         word that most texts share scores little. Unlike BM25 scaled to its best text, a
         question whose only indexed word is "battery" cannot give a full score to whichever
-        short text repeats it."""
-        scores = np.zeros(self.size, dtype=np.float32)
-        total = 0.0
+        short text repeats it.
+
+        `synonyms` are groups of one-word forms of one thing ("China", "Chinese"): the query's
+        terms of a group weigh as one term, its rarest, which a text holding any of them has."""
+        group_of = {
+            terms[0]: i
+            for i, group in enumerate(synonyms)
+            for w in group
+            if len(terms := tokenize(w)) == 1
+        }
+        columns: dict[object, list[int]] = {}
         for term in self.terms(query):
             col = self.vocabulary.get(term)
-            if col is None:
-                continue
-            weight = float(self.idf[col])
+            if col is not None:
+                columns.setdefault(group_of.get(term, term), []).append(col)
+        scores = np.zeros(self.size, dtype=np.float32)
+        total = 0.0
+        for cols in columns.values():
+            weight = max(float(self.idf[c]) for c in cols)
             total += weight
-            scores[self._indices[self._indptr[col] : self._indptr[col + 1]]] += weight
+            postings = [self._indices[self._indptr[c] : self._indptr[c + 1]] for c in cols]
+            scores[np.unique(np.concatenate(postings))] += weight
         return scores / total if total > 0 else scores
 
     def containing(self, text: str) -> np.ndarray:

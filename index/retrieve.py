@@ -195,7 +195,12 @@ class HybridRetriever:
         return None if row is None else self.chunks[row]
 
     def search_sentences(
-        self, query: str, k: int = 12, where: dict | None = None, mentions: Sequence[str] = ()
+        self,
+        query: str,
+        k: int = 12,
+        where: dict | None = None,
+        mentions: Sequence[str] = (),
+        synonyms: Sequence[Sequence[str]] = (),
     ) -> tuple[ScoredChunk, ...]:
         """The k sentences closest to the query: cosine similarity to each sentence's stored
         vector (embedded with its title and section), plus a share of its keyword score.
@@ -203,7 +208,8 @@ class HybridRetriever:
         `mentions` are the forms of the names the question asks about: sentences holding one,
         or whose passage does, are scored too (the CANDIDATES with the most keyword evidence)
         and follow the k best, so a sentence on the asked country is found even when many
-        documents on other countries read closer."""
+        documents on other countries read closer. `synonyms` are groups of forms of one thing
+        that the keyword score counts as one word (BM25Index.coverage)."""
         if not query.strip() or not self.sentences or k < 1:
             return ()
         vector = self._query_vector(query)
@@ -211,7 +217,7 @@ class HybridRetriever:
         dense = self._nearest(
             vector, depth, self._sentence_row, SENTENCES_ONLY, chroma_where(where)
         )
-        keyword = self._sentence_keyword.coverage(query)
+        keyword = self._sentence_keyword.coverage(query, synonyms)
         if where:
             keyword = keyword * self._sentence_mask(where)
         rows = set(dense) | set(self._keyword_ranking(keyword, depth))

@@ -129,6 +129,9 @@ def test_a_name_typed_in_a_form_no_sentence_uses_is_searched_under_its_adjective
     # typed as the corpus writes it: only the usual name joins, as before
     assert search_text("china's makers?", [china], corpus.knows) == "china's makers?"
     assert search_text("Beijing's makers?", [china]) == "Beijing's makers? (China)"
+    # other forms than the adjective are not added
+    china_only = Name("China", "place", ("China", "Chinese", "PRC"))
+    assert search_text("PRC?", [china_only], lambda f: f == "China") == "PRC? (China)"
 
 
 def test_a_question_calling_a_country_otherwise_finds_the_sentence_on_its_firms(chain):

@@ -84,3 +84,22 @@ def test_proper_nouns_are_the_words_written_only_capitalised_inside_a_sentence()
     assert "catl" not in found  # only ever opens a sentence here
     assert "ett" not in found  # the tail of a longer name
     assert "output" not in found and "plants" not in found
+
+
+def test_forms_of_one_thing_count_as_one_word() -> None:
+    index = BM25Index(
+        [
+            "Chinese firms such as CATL grew.",
+            "China leads, and Chinese batteries sell.",
+            "Firms elsewhere grew.",
+            "Solar panels and wind.",
+        ]
+    )
+    apart = index.coverage("firms China Chinese")
+    grouped = index.coverage("firms China Chinese", synonyms=[["China", "Chinese"]])
+    # apart, the text using both forms outscores the one on firms that uses one
+    assert apart[1] > apart[0]
+    # as one word, the text on Chinese firms holds the whole question
+    assert grouped[0] == pytest.approx(1.0)
+    assert grouped[1] < grouped[0]
+    assert grouped[2] > 0.0 and grouped[3] == 0.0
