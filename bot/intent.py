@@ -161,13 +161,13 @@ _PARTS = re.compile(
 _DOCUMENT_END = re.compile(
     r"\b(?:conclu(?:sion|ding|des)|closing|wrap[- ]?up|final (?:section|part|para(?:graph)?|"
     r"thoughts|words)|last (?:section|part|para(?:graph)?|bit)|(?:at|in|towards?) the end|"
-    r"bottom line)\b",
+    r"bottom line|the summ(?:ary|ing[- ]up)|final summ(?:ary|ing[- ]up))\b",
     re.IGNORECASE,
 )
 _DOCUMENT_START = re.compile(
     r"\b(?:intro(?:duction)?|opening (?:section|part|para(?:graph)?|lines?)|the opening\b(?! of)|"
     r"first (?:section|"
-    r"part|para(?:graph)?)|at the (?:start|top|beginning))\b",
+    r"part|para(?:graph)?|sentences?|lines?)|at the (?:start|top|beginning)|the opener)\b",
     re.IGNORECASE,
 )
 END, START = "end", "start"
@@ -416,7 +416,8 @@ def read_intent(question: str) -> Intent:
         asks_for=asks_for,
         wants_list=bool(_LIST.search(text)),
         wants_all=bool(_ALL.search(text)),
-        wants_summary=bool(_SUMMARY.search(text)),
+        # "per the summary, what..." points at the document's end; it asks for no summary
+        wants_summary=bool(_SUMMARY.search(_unpointed(text))),
         wants_comparison=bool(_COMPARE.search(text)),
         presupposition=presupposition,
         parts=parts if len(parts) > 1 else (),

@@ -268,6 +268,11 @@ def test_the_clause_a_question_takes_as_given(question, clause):
         ("in the last para, what does it say?", END, False),
         ("can u give me a quick summary of the whole thing", None, True),
         ("tl;dr?", None, True),
+        # "the summary" is a place in the document; "a summary" is asked for
+        ("Per the summary, what do the three strengths add up to?", END, False),
+        ("summarize the conclusion", END, True),
+        ("how pushy are their measures, as the opener puts it?", START, False),
+        ("the very first sentence names how many nations?", START, False),
     ],
 )
 def test_questions_about_the_document_itself(question, section, summary):
