@@ -158,10 +158,22 @@ def rewrite_one(question: str, previous: Sequence[str], history: Sequence[Turn],
     rewritten = question.rstrip()
     if carried:
         rewritten = f"{rewritten} ({', '.join(e.name for e in carried)})"
-    if referring and previous and not wanted and not _asks_its_own(question, own):
+    if (
+        referring
+        and previous
+        and not wanted
+        and (not _asks_its_own(question, own) or _points_at(question, previous[-1]))
+    ):
         # "what's the point of doing that?": the earlier question says what "that" is
         rewritten = f"{rewritten} {previous[-1].strip()}"
     return rewritten
+
+
+def _points_at(question: str, earlier: str) -> bool:
+    """True when "those tie-ups" or "that plan" points at a thing the earlier question named:
+    it asks of that thing, which the earlier question's words then say."""
+    named = set(content_terms(earlier))
+    return any(set(content_terms(m.group(1))) & named for m in _POINTING.finditer(question))
 
 
 def _asks_its_own(question: str, own: Sequence[Entity]) -> bool:

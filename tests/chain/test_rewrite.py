@@ -147,6 +147,20 @@ def test_a_pointer_followed_by_its_own_name_stands_on_its_own(entities):
     assert "cobalt mines" in vague
 
 
+def test_a_pointer_to_a_thing_the_earlier_question_named_takes_that_question(entities):
+    """ "those tie-ups" are the ones the earlier question asked about: its words say what they
+    are, though the follow-up has words enough of its own."""
+    thread = exchange(
+        "seoul-based cell makers - any car-company tie-ups mentioned?",
+        "South Korean firms have established joint ventures with automakers [1].",
+    )
+    query = rewrite("what are those tie-ups meant to achieve?", thread, entities)
+    assert "car-company" in query
+    # a pointer to a thing the earlier question did not name adds no words of it
+    other = rewrite("what are those incentives meant to achieve?", thread, entities)
+    assert "car-company" not in other
+
+
 def test_instead_sets_the_follow_up_against_what_was_asked(entities):
     """ "what do korea and japan do instead?" asks the earlier question of new subjects."""
     thread = exchange(
