@@ -18,7 +18,7 @@ from bot import messages
 from bot.evidence import Evidence
 from bot.intent import DATE, PERSON, PLACE, QUANTITY, SOURCE_WORDS, Intent
 from bot.listings import listing_sizes, lists_counted, names_members
-from bot.names import Name, mentioned, spelled_out
+from bot.names import Name, mentioned, spelled_out, without_names
 from bot.question import QuestionProfile
 from bot.text import ENUMERATOR, STOPWORDS, content_terms, normalize, numbers_in, stem, tokens
 from index.chunking import section_label
@@ -197,7 +197,8 @@ def after_selection(
         for h in chosen
         if each(mentioned(n, f"{referent(h.chunk)} {_about_text(h)}") for n in names)
     ]
-    dated = [t for t in about if _YEAR.search(t)]
+    # a year that is part of an asked name ("Made in China 2025") dates nothing
+    dated = [t for t in about if _YEAR.search(without_names(t, names))]
     if (
         intent.asks_for == PERSON
         and not any(_person_named(t, names, is_entity) for t in texts)

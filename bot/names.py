@@ -137,6 +137,16 @@ def mentioned(name: Name, text: str) -> bool:
     return False
 
 
+def without_names(text: str, names: Sequence[Name]) -> str:
+    """The text with every form of the names blanked out: "the Made in China 2025 plan"
+    carries no year of its own once the plan's name is set aside."""
+    folded = normalize(text).replace("’", "'")
+    for name in names:
+        for form in name.forms:
+            folded = _form_pattern(form).sub(" ", folded)
+    return folded
+
+
 @lru_cache(maxsize=8192)
 def _form_pattern(form: str) -> re.Pattern[str]:
     """A form as whole words, spaces and hyphens alike, any case (compiled once: a question

@@ -114,6 +114,16 @@ def test_a_known_name_and_figure_go_on():
     assert not decide.after_retrieval(q, read_intent(q), found).final
 
 
+def test_a_year_in_the_asked_names_name_dates_nothing():
+    q = "when was made in china 2025 first rolled out?"
+    plan = Name("Made in China 2025", "policy", ("Made in China 2025",))
+    named = [hit("Initiatives like the Made in China 2025 plan prioritize batteries.", 0.5)]
+    verdict = decide.after_selection(q, read_intent(q), named, [plan], no_paraphrase)
+    assert verdict.final and verdict.lacks == "date"
+    dated = [hit("The Made in China 2025 plan was launched in 2015.", 0.5)]
+    assert not decide.after_selection(q, read_intent(q), dated, [plan], no_paraphrase).final
+
+
 def test_a_date_question_without_a_dated_sentence_about_its_subject_says_so():
     q = "When was CATL founded?"
     catl = Name("CATL", "company", ("CATL",))
