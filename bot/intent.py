@@ -24,8 +24,9 @@ _MEASURE_UNITS = (
 _EXACT = re.compile(
     r"\bhow many\b|\bhow much\b(?!\s+of\b)|%|\bpercent(?:age)?\b|\bnumber of\b|\bexact\b"
     r"|\brates?\b"
-    # a measure in a unit ("tonnes of lithium") is a figure, not a word like "majority"
-    rf"|\b(?:{_MEASURE_UNITS})\b",
+    # a measure in a unit ("tonnes of lithium") or a currency is a figure, not a word like
+    # "majority"
+    rf"|\b(?:{_MEASURE_UNITS})\b|[$€£¥]|\b(?:dollar|euro|yuan)s?\b(?!-)",
     re.IGNORECASE,
 )
 # "who is the CEO of ...", "who replaced X as CEO?" ask for a person: the role names one.
@@ -96,7 +97,7 @@ _QUANTITY = re.compile(
     # for the amount it ends on ("does korea come near china's volume?" asks yes or no)
     rf"|{_NO_ASKING_OPENER}(?!.*\b{_QUESTION_WORD}\b)"
     rf".*\b[A-Z][\w&.-]*['’]s(?: [\w'’-]+){{0,2}} (?:{_AMOUNTS})s?\s*[?.!]*\s*$"
-    r"|(?<![Aa] )\bnumber of\b"  # "the exact number of X"; "a number of X" is "several X"
+    r"|(?<![Aa] )\b(?:number|count) of\b"  # "the exact number of X"; "a number of X" is "several X"
     # a unit of measure asks for a measure in it: "tonnes of lithium in japan's stockpile?"
     rf"|\b(?:{_MEASURE_UNITS})\b",
     re.IGNORECASE,
@@ -179,8 +180,13 @@ _SCOPING = re.compile(
     r"regarding|since|unlike|with|within|without)\b(?!\W+(?:what|which|who|whom|whose|how)\b)",
     re.IGNORECASE,
 )
-_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+(?:the\s+)?)?((?:[\w'’-]+\s*){1,4})", re.I)
-_HOW_MANY_THINGS = re.compile(r"\bhow many\b", re.IGNORECASE)
+_HOW_MANY = re.compile(
+    r"(?:\bhow (?:many|much)|(?<![Aa] )\b(?:number|count) of)\s+(?:of\s+(?:the\s+)?)?"
+    r"((?:[\w'’-]+\s*){1,4})",
+    re.I,
+)
+# "how many", "number of", "count of" count things ("a number of X" is "several X")
+_HOW_MANY_THINGS = re.compile(r"\bhow many\b|(?<![Aa] )\b(?:number|count) of\b", re.IGNORECASE)
 _PORTION = re.compile(r"\bhow many\s+(?:of\b|percent\b|%)", re.IGNORECASE)
 _QUANTITY_NOUN = re.compile(
     rf"(?P<pre>(?:[\w'’-]+\s+){{0,2}})\b(?P<unit>{_AMOUNTS})s?\b"
@@ -198,7 +204,7 @@ _DEFINITION = re.compile(
 # three Japanese companies", "what are the leading firms", "every battery company").
 _CLASS_OPENER = re.compile(
     r"\b(?:(?:which|what)(?:\s+(?:are|were)(?:\s+(?:the|some(?:\s+of\s+the)?))?)?"
-    r"|(?P<every>every|each|all(?:\s+of)?(?:\s+the)?)|(?P<many>how\s+many)"
+    r"|(?P<every>every|each|all(?:\s+of)?(?:\s+the)?)|(?P<many>how\s+many|(?<![Aa] )(?:number|count)\s+of)"
     r"|list(?:\s+(?:all\s+)?the)?"
     r"|name(?:\s+(?:all\s+)?the))\s+",
     re.IGNORECASE,

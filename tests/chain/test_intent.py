@@ -107,6 +107,7 @@ def test_what_a_quantity_question_measures(question, measured):
         ("How much of global capacity does China account for?", False),
         ("what share of the mines do Chinese firms control?", False),
         ("tonnes of lithium in japan's stockpile?", True),  # a measure in a unit
+        ("subsidy per car, in yuan or $?", True),  # an amount in a currency
     ],
 )
 def test_counts_and_amounts_need_a_figure_portions_do_not(question, exact):
@@ -165,6 +166,20 @@ def test_a_plus_or_ampersand_before_a_question_word_joins_parts():
     assert intent.parts == ("who holds the congo mines", "what's being done to cut cobalt use")
     assert len(read_intent("who puts up tariffs & which firms gain from them?").parts) == 2
     assert read_intent("who runs R&D what for?").parts == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "number of asian countries the first line credits? which",
+        "count of asian countries in the doc?",
+    ],
+)
+def test_number_of_or_count_of_counts_things_as_how_many_does(question):
+    intent = read_intent(question)
+    assert intent.counts and intent.measured == "asian countries"
+    assert intent.listing == ("countries",)
+    assert not read_intent("a number of firms in japan do what?").counts
 
 
 def test_numbered_items_are_parts():
