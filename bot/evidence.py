@@ -6,7 +6,7 @@ so nothing about the corpus is embedded while answering; only the question is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -118,13 +118,10 @@ def gather(
     # a follow-up is about what the user named in it ("and europe?"); the names the rewrite
     # brought from the thread make the search specific but are not its subject
     subject = own or names
-    # a name searched under its adjective counts once, under either
-    synonyms = [
-        [n.name, *_adjectives(n)]
-        for n in names
-        if n.kind != "name" and _called_otherwise(n, query, retriever.knows)
-    ]
-    query = search_text(query, names, retriever.knows)
+    # ...searched under its adjective too, which counts once with the name, under either
+    widened = adjectives_for(query, names, retriever.knows)
+    synonyms = [[name, *forms] for name, forms in widened.items()]
+    query = search_text(query, names, widened)
     spelled = [f for n in names for f in n.forms[1:] if n.kind == "name"]
     query = f"{query} ({', '.join(spelled)})" if spelled else query
     weigh = _name_weights(retriever)
@@ -426,20 +423,30 @@ def _adjectives(name: Name) -> list[str]:
 
 
 def search_text(
-    query: str, names: Sequence[Name], knows: Callable[[str], bool] | None = None
+    query: str, names: Sequence[Name], adjectives: Mapping[str, Sequence[str]] | None = None
 ) -> str:
-    """The query plus the usual name of anything it calls otherwise ("Brussels" -> Europe).
-    With `knows`, a name called by a form no sentence uses ("PRC") is searched under its
-    adjective too ("Chinese"), which keywords could not otherwise meet; the search counts a
-    name and its adjective as one word."""
+    """The query plus the usual name of anything it calls otherwise ("Brussels" -> Europe),
+    and the `adjectives` given for that name ("PRC" -> China, Chinese), which keywords could
+    not otherwise meet."""
     extra: list[str] = []
     for n in names:
         if n.kind == "name" or mentioned(n.name_only, query):
             continue
         extra.append(n.name)
-        if knows is not None and _called_otherwise(n, query, knows):
-            extra += [f for f in _adjectives(n) if f not in extra and knows(f)]
+        extra += [f for f in (adjectives or {}).get(n.name, ()) if f not in extra]
     return f"{query} ({', '.join(extra)})" if extra else query
+
+
+def adjectives_for(
+    query: str, names: Sequence[Name], knows: Callable[[str], bool]
+) -> dict[str, list[str]]:
+    """By name, the adjectives the corpus uses ("Chinese") of each thing the question calls
+    only by forms no sentence uses ("PRC", "Seoul")."""
+    return {
+        n.name: [f for f in _adjectives(n) if knows(f)]
+        for n in names
+        if n.kind != "name" and _called_otherwise(n, query, knows)
+    }
 
 
 def _called_otherwise(name: Name, query: str, knows: Callable[[str], bool]) -> bool:

@@ -118,20 +118,20 @@ def test_an_acronym_the_corpus_never_uses_is_searched_under_its_spelling():
 
 
 def test_a_name_typed_in_a_form_no_sentence_uses_is_searched_under_its_adjective_too():
-    from bot.evidence import search_text
+    from bot.evidence import adjectives_for, search_text
+
+    def searched(question, name, knows):
+        return search_text(question, [name], adjectives_for(question, [name], knows))
 
     corpus = Sentences("China leads.", "Chinese firms such as CATL grew.")
     china = Name("China", "place", ("China", "Chinese", "PRC", "Beijing", "mainland China"))
-    assert (
-        search_text("PRC cell makers?", [china], corpus.knows)
-        == "PRC cell makers? (China, Chinese)"
-    )
+    assert searched("PRC cell makers?", china, corpus.knows) == "PRC cell makers? (China, Chinese)"
     # typed as the corpus writes it: only the usual name joins, as before
-    assert search_text("china's makers?", [china], corpus.knows) == "china's makers?"
+    assert searched("china's makers?", china, corpus.knows) == "china's makers?"
     assert search_text("Beijing's makers?", [china]) == "Beijing's makers? (China)"
     # other forms than the adjective are not added
     china_only = Name("China", "place", ("China", "Chinese", "PRC"))
-    assert search_text("PRC?", [china_only], lambda f: f == "China") == "PRC? (China)"
+    assert searched("PRC?", china_only, lambda f: f == "China") == "PRC? (China)"
 
 
 def test_a_question_calling_a_country_otherwise_finds_the_sentence_on_its_firms(chain):
