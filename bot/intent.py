@@ -15,7 +15,10 @@ from bot.text import ENUMERATOR, STOPWORDS, content_terms, stem, tokens
 # The kinds of answer a question can demand that a sentence either carries or does not.
 DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
 
-# Units of measure: a question in one asks for a figure in it.
+# "the number of X", "count of X" count things; "a number of X" is "several X"
+_COUNT_OF = r"(?<![Aa] )\b(?:number|count) of\b"
+# Units of measure and currencies: a question in one asks for a figure in it.
+_CURRENCY = r"[$€£¥]|\b(?:dollar|euro|yuan)s?\b(?!-)"
 _MEASURE_UNITS = (
     r"tonnes?|tons?|kilo(?:gram)?s?|kgs?|(?:giga|mega|kilo)watt(?:[- ]hours?)?s?|[kmgt]?wh|[kmg]w"
 )
@@ -26,7 +29,7 @@ _EXACT = re.compile(
     r"|\brates?\b"
     # a measure in a unit ("tonnes of lithium") or a currency is a figure, not a word like
     # "majority"
-    rf"|\b(?:{_MEASURE_UNITS})\b|[$€£¥]|\b(?:dollar|euro|yuan)s?\b(?!-)",
+    rf"|\b(?:{_MEASURE_UNITS})\b|{_CURRENCY}",
     re.IGNORECASE,
 )
 # "who is the CEO of ...", "who replaced X as CEO?" ask for a person: the role names one.
@@ -92,12 +95,12 @@ _QUANTITY = re.compile(
     rf"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){{0,6}} (?:{_AMOUNTS})s?\b"
     # "which maker had the highest profit margin?" picks by an amount
     rf"|\bwhich\b(?: [\w'’-]+){{0,6}} (?:{_SUPERLATIVES})(?: [\w'’-]+)? (?:{_AMOUNTS})s?\b"
-    r"|%|[$€£¥]|\bpercent(?:age)?\b|\b(?:dollar|euro|yuan)s?\b(?!-)"
+    rf"|%|\bpercent(?:age)?\b|{_CURRENCY}"
     # "anyone know CATL's share price?": a question with no question word of its own asks
     # for the amount it ends on ("does korea come near china's volume?" asks yes or no)
     rf"|{_NO_ASKING_OPENER}(?!.*\b{_QUESTION_WORD}\b)"
     rf".*\b[A-Z][\w&.-]*['’]s(?: [\w'’-]+){{0,2}} (?:{_AMOUNTS})s?\s*[?.!]*\s*$"
-    r"|(?<![Aa] )\b(?:number|count) of\b"  # "the exact number of X"; "a number of X" is "several X"
+    rf"|{_COUNT_OF}"
     # a unit of measure asks for a measure in it: "tonnes of lithium in japan's stockpile?"
     rf"|\b(?:{_MEASURE_UNITS})\b",
     re.IGNORECASE,
@@ -181,12 +184,11 @@ _SCOPING = re.compile(
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(
-    r"(?:\bhow (?:many|much)|(?<![Aa] )\b(?:number|count) of)\s+(?:of\s+(?:the\s+)?)?"
+    rf"(?:\bhow (?:many|much)|{_COUNT_OF})\s+(?:of\s+(?:the\s+)?)?"
     r"((?:[\w'’-]+\s*){1,4})",
     re.I,
 )
-# "how many", "number of", "count of" count things ("a number of X" is "several X")
-_HOW_MANY_THINGS = re.compile(r"\bhow many\b|(?<![Aa] )\b(?:number|count) of\b", re.IGNORECASE)
+_HOW_MANY_THINGS = re.compile(rf"\bhow many\b|{_COUNT_OF}", re.IGNORECASE)
 _PORTION = re.compile(r"\bhow many\s+(?:of\b|percent\b|%)", re.IGNORECASE)
 _QUANTITY_NOUN = re.compile(
     rf"(?P<pre>(?:[\w'’-]+\s+){{0,2}})\b(?P<unit>{_AMOUNTS})s?\b"
@@ -204,7 +206,7 @@ _DEFINITION = re.compile(
 # three Japanese companies", "what are the leading firms", "every battery company").
 _CLASS_OPENER = re.compile(
     r"\b(?:(?:which|what)(?:\s+(?:are|were)(?:\s+(?:the|some(?:\s+of\s+the)?))?)?"
-    r"|(?P<every>every|each|all(?:\s+of)?(?:\s+the)?)|(?P<many>how\s+many|(?<![Aa] )(?:number|count)\s+of)"
+    rf"|(?P<every>every|each|all(?:\s+of)?(?:\s+the)?)|(?P<many>how\s+many|{_COUNT_OF})"
     r"|list(?:\s+(?:all\s+)?the)?"
     r"|name(?:\s+(?:all\s+)?the))\s+",
     re.IGNORECASE,
