@@ -45,6 +45,7 @@ TOPIC_MET = 0.5
 PREMISE_MET = 0.7
 # Units that name no quantity in particular: the rest of the question says what is measured.
 GENERIC_UNITS = frozenset({"figure", "number", "amount"})
+PERCENT_WORDS = "percent percentage"  # the names of the unit a "%" figure is given in
 NAMES_IN = 8  # a named thing must appear among this many best sentences (or their passages)
 SIDE_IN = 2  # ...or among this many best of a comparison side's own sentences
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
@@ -318,6 +319,9 @@ def topic_met(
     joined = " ".join(texts)
     # a compound's parts are met too: "niche-focused" meets "niche", as "niche" meets it
     have = set(content_terms(joined)) | set(content_terms(joined.replace("-", " ")))
+    # a percentage is a figure in percent: "70%" meets "percentage" as "70 percent" would
+    if any(n.endswith("%") for n in numbers_in(joined)):
+        have |= set(content_terms(PERCENT_WORDS))
     words = sorted({t for t in tokens(joined) if len(t) > 2 and t not in STOPWORDS})
     met = 0
     for term in topic:

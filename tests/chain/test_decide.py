@@ -371,6 +371,15 @@ def test_a_compound_meets_each_of_its_parts():
     assert met == 1.0
 
 
+def test_a_percentage_figure_meets_the_word_percentage():
+    # "as a percentage?" names only its unit, which a "%" figure is given in
+    q = "PRC slice of the world's cell plants as a percentage?"
+    chosen = [hit(FACTORIES, 0.7)]
+    assert not decide.after_selection(q, read_intent(q), chosen, [CHINA], no_paraphrase).final
+    assert decide.topic_met("percentage", ["a 25 percent tariff"], [], no_paraphrase) == 1.0
+    assert decide.topic_met("percentage", ["tariffs of 25"], [], no_paraphrase) == 0.0
+
+
 def test_an_agent_noun_meets_its_verb():
     # "how many people work at IMIP?" is answered by "...employs more than 80,000 workers"
     q = "How many people work at IMIP?"
