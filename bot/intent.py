@@ -163,8 +163,9 @@ _PARTS = re.compile(
 )
 # A question may point at a part of the document rather than a topic ("per the conclusion").
 _DOCUMENT_END = re.compile(
-    r"\b(?:conclu(?:sion|ding|des)|closing|wrap[- ]?up|final (?:section|part|para(?:graph)?|"
-    r"thoughts|words)|last (?:section|part|para(?:graph)?|bit)|(?:at|in|towards?) the end|"
+    r"\b(?:conclu(?:sion|ding|des)|closing|wrap[- ]?up|"
+    r"(?:final|last) (?:section|part|para(?:graph)?|sentences?|lines?)|final (?:thoughts|words)|"
+    r"last bit|(?:at|in|towards?) the end|"
     r"bottom line|the summ(?:ary|ing[- ]up)|final summ(?:ary|ing[- ]up))\b",
     re.IGNORECASE,
 )
@@ -175,6 +176,7 @@ _DOCUMENT_START = re.compile(
     re.IGNORECASE,
 )
 END, START = "end", "start"
+_LINE = re.compile(r"\b(?:sentences?|lines?)$")
 # A phrase opening with a preposition: it says where, about what or apart from what ("in what
 # have..." asks, though).
 _SCOPING = re.compile(
@@ -439,9 +441,15 @@ def read_intent(question: str) -> Intent:
         person_or_body=bool(_PERSON_OR_BODY.search(text)) and not _PERSON.search(text),
         bulleted=bool(_BULLETED.search(text)),
         lists_all=_lists_all(text),
-        section=END
-        if _DOCUMENT_END.search(text)
-        else START
-        if _DOCUMENT_START.search(text)
-        else None,
+        section=_section(text),
     )
+
+
+def _section(text: str) -> str | None:
+    """The part of the document a question points at. A line sits in a section, so a section
+    named beside one is the part meant: "the intro's last line" is in the intro."""
+    pointers = [(END, m) for m in _DOCUMENT_END.finditer(text)]
+    pointers += [(START, m) for m in _DOCUMENT_START.finditer(text)]
+    sections = [p for p, m in pointers if not _LINE.search(m.group(0))]
+    found = sections or [p for p, _ in pointers]
+    return END if END in found else START if found else None

@@ -288,6 +288,11 @@ def test_the_clause_a_question_takes_as_given(question, clause):
         ("summarize the conclusion", END, True),
         ("how pushy are their measures, as the opener puts it?", START, False),
         ("the very first sentence names how many nations?", START, False),
+        ("what could shake things up, per the final sentence?", END, False),
+        ("the last line says asia remains what?", END, False),
+        # a line sits in a section: the section named beside it is the part meant
+        ("the intro's last line - how are others competing?", START, False),
+        ("what's the first sentence of the conclusion about?", END, False),
     ],
 )
 def test_questions_about_the_document_itself(question, section, summary):
