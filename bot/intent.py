@@ -312,10 +312,18 @@ def _classes(text: str) -> tuple[str, ...]:
     found = []
     for opener in _CLASS_OPENER.finditer(text):
         words: list[re.Match] = []
+        end = opener.end()
         for match in _WORD.finditer(text, opener.end()):
-            between = text[words[-1].end() if words else opener.end() : match.start()]
+            between = text[end : match.start()]
             if match.group(0).lower() in STOPWORDS or len(words) == CLASS_WORDS or between.strip():
                 break  # a function word or a comma ends the phrase
+            end = match.end()
+            if re.search(r"['’]s$", match.group(0)):
+                # "which country's firms...?" asks for a country (one: no list); "what are
+                # japan's strengths?" for what the possessive qualifies
+                if re.fullmatch(r"(?:which|what)\s+", opener.group(0), re.IGNORECASE):
+                    break
+                continue
             words.append(match)
         if opener.group("every") or opener.group("many"):
             # the counted noun is the phrase's last plural ("how many regions abroad"), else

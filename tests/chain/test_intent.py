@@ -416,6 +416,11 @@ def test_a_what_is_question_names_the_term_it_defines(question, term):
         ("how many regions abroad get china's money for lithium?", ("regions",), False),
         ("Which country has the most battery factories?", (), False),  # one thing, not a list
         ("What type of batteries has South Korea focused on?", (), False),
+        # a possessive is no plural: "which country's firms" asks for one country, "what are
+        # japan's strengths" for what the possessive qualifies
+        ("which country's firms chase energy density?", (), False),
+        ("which asian country's cell makers sell on reliability?", (), False),
+        ("what are japan's strengths in batteries?", ("strengths",), False),
     ],
 )
 def test_the_kind_of_thing_a_list_question_asks_for(question, classes, every):
