@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.evidence import Evidence, Part, named_by
 from bot.intent import Intent
+from bot.listings import lists_counted
 from bot.names import mentioned
 from index.chunking import section_label
 from index.records import ScoredChunk
@@ -62,6 +63,19 @@ def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
     lead = next((h for h in ranked if h.chunk.id not in evidence.elsewhere), best)
     if lead.score >= best.score - GAP:
         best = lead
+    # "what hurdles...?" is answered by the sentence that lists them ("faces hurdles, including
+    # A, B, and C") when it is as good as the best
+    listing = next(
+        (
+            h
+            for h in ranked
+            if h.chunk.id not in evidence.elsewhere
+            and any(lists_counted(h.chunk.text, kind) for kind in intent.listing)
+        ),
+        None,
+    )
+    if listing is not None and listing.score >= best.score - GAP:
+        best = listing
     chosen = [best]
     further = []  # a side's second sentence joins only while the answer has room
     # once one side's own sentence answers the aspect, another side's joins when it comes as
@@ -187,7 +201,12 @@ def _side_picks(part: Part, evidence: Evidence, own_reach: float = 0.0) -> list:
         about = [h for h in part.ranked if mentioned(part.side, _context(h, evidence))]
         return about[:1]
     alone = _alone(part)
-    near = [h for h in alone if h.score >= named[0].score - GAP]
+    # of those near the best, a sentence of a section shared with other places comes after
+    # those that name the side: it is about none of the section's places in particular
+    near = sorted(
+        (h for h in alone if h.score >= named[0].score - GAP),
+        key=lambda h: h.chunk.id in part.shared and not mentioned(part.side, h.chunk.text),
+    )
     # of two sides, a best that names both says what they share or how they differ; the
     # side's own best sentence says what it is, however far behind, when it answers the
     # compared aspect as a side's best must

@@ -55,6 +55,9 @@ class Part:
     side: Name | None  # the side a comparison part is about
     ranked: tuple[ScoredChunk, ...]
     rivals: tuple[Name, ...] = ()  # the comparison's other sides
+    # sentences of a section that names other places besides the side ("US and EU responses"):
+    # naming none of them, they are about none in particular
+    shared: frozenset[str] = frozenset()
     # the best score any side reached: a side is ranked on what is compared (its query has
     # no names), so its scores are measured against this, not against the question's best
     reach: float | None = None
@@ -112,6 +115,7 @@ def gather(
     """Search sentences for the question, its parts, and the sides it compares. `asked` is the
     user's own wording of a rewritten follow-up: the sides it names are the ones compared.
     `kinds` are the gazetteer kinds a list question asks for the members of."""
+    typed = query
     read: dict[str, Name] = {}
     names = _spelled_out(retriever, _asked(retriever, query, entities), read)
     own = _spelled_out(retriever, _asked(retriever, asked, entities), read) if asked else names
@@ -152,7 +156,7 @@ def gather(
         parts.append(Part(p, None, _favour_names(found, own_names, weigh)))
     compared = subject if intent.wants_comparison or coordinated(asked or query, subject) else ()
     sides = [
-        _side(retriever, query, side, others, weigh, entities)
+        _side(retriever, query, side, others, weigh, entities, _own_clause(typed, side, others))
         for side, others in comparison_sides(compared)
     ]
     # a side's best is measured against the best any side gets on the compared aspect
@@ -260,14 +264,20 @@ def _listed(
 
 
 def _side(
-    retriever: Any, query: str, side: Name, others: Sequence[Name], weigh, entities: Sequence[Any]
+    retriever: Any,
+    query: str,
+    side: Name,
+    others: Sequence[Name],
+    weigh,
+    entities: Sequence[Any],
+    clause: str = "",
 ) -> Part:
     """One side of a comparison: the sentences about the side (naming it, or in a section or
     passage that does) ranked on what is compared, the question without any side's name. With
     the names in, similarity favours any sentence naming the side over the one on the compared
     aspect ("South Korea has focused on..." over "These companies benefit from government
     policies..." for a question on government support)."""
-    side_query = without(query, others)
+    side_query = clause or without(query, others)
     aspect = without(side_query, [side])
     if not content_terms(aspect):  # "japan vs china?": nothing but the sides
         found = retriever.search_sentences(side_query, k=PART_K)
@@ -276,7 +286,35 @@ def _side(
     ranked = _favour_names(
         [h for h in found if _is_about(side, h, retriever, entities)], [side], weigh
     )
-    return Part(aspect, side, ranked, tuple(others), ranked[0].score if ranked else 0.0)
+    shared = frozenset(
+        h.chunk.id for h in ranked if section_places(h.chunk.anchor, entities) - {side.name}
+    )
+    best = ranked[0].score if ranked else 0.0
+    return Part(aspect, side, ranked, tuple(others), reach=best, shared=shared)
+
+
+# "what does korea focus on vs what japan's strategy emphasises?" asks one thing of each side
+_VERSUS = re.compile(r"\s*(?:,\s*)?\b(?:vs\.?|versus)\s+", re.IGNORECASE)
+
+
+def _own_clause(query: str, side: Name, others: Sequence[Name]) -> str:
+    """The clause of a "X ... vs Y ..." question that asks about this side, when each side has
+    a clause of its own that asks something of it; else "" (the question asks the same of
+    every side)."""
+    clauses = _VERSUS.split(query)
+    if len(clauses) < 2:
+        return ""
+    owner = {}
+    for name in (side, *others):
+        holding = [c for c in clauses if re.search(_name_pattern(name), c, re.IGNORECASE)]
+        # "the moves the US has made vs asian batteries": a bare noun is what is opposed,
+        # not a question of its own
+        if len(holding) != 1 or len(content_terms(without(holding[0], [name]))) < 2:
+            return ""
+        owner[name.name] = holding[0]
+    if len(set(owner.values())) != len(owner):
+        return ""
+    return owner[side.name]
 
 
 def named_by(name: Name, hit: ScoredChunk) -> bool:

@@ -100,3 +100,15 @@ def test_a_question_asking_for_a_list_gets_several_points_not_the_best_three():
     assert len(choose(Evidence(plain, (), found), read_intent(plain)).chosen) == 3
     draft = choose(Evidence(listed, (), found), read_intent(listed))
     assert len(draft.chosen) == 5 and draft.bullets
+
+
+def test_a_list_question_leads_with_the_sentence_that_lists_the_asked_kind():
+    q = "what hurdles are the efforts running into?"
+    lists = "These efforts face hurdles, including high costs, slow scaling, and imports."
+    near = (hit("Europe is pursuing similar strategies.", 0.56, 1), hit(lists, 0.54, 2))
+    chosen = [h.chunk.text for h in choose(Evidence(q, (), near), read_intent(q)).chosen]
+    assert chosen[0] == lists
+    # ...when it is as good as the best: one far behind does not lead
+    far = (hit("Europe is pursuing similar strategies.", 0.80, 1), hit(lists, 0.54, 2))
+    chosen = [h.chunk.text for h in choose(Evidence(q, (), far), read_intent(q)).chosen]
+    assert chosen[0].startswith("Europe")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.evidence import _on_subject
+from bot.evidence import _on_subject, _own_clause
 from bot.names import Name
 from index.records import Chunk, ScoredChunk
 
@@ -174,3 +174,23 @@ def test_a_section_about_a_country_inside_the_asked_continent_is_not_elsewhere(c
     answer = chain.answer("how do the asian countries each secure their lithium? all of them")
     assert "long-term contracts" in answer.text
     assert "overseas investments in mining" in answer.text
+
+
+KOREA = Name("South Korea", "place", ("South Korea", "Korea", "Korean"))
+JAPAN = Name("Japan", "place", ("Japan", "Japanese"))
+
+
+def test_each_side_of_a_versus_question_is_asked_its_own_clause():
+    q = "what does korea focus on product-wise vs what japan's strategy emphasises?"
+    assert _own_clause(q, KOREA, [JAPAN]) == "what does korea focus on product-wise"
+    assert _own_clause(q, JAPAN, [KOREA]) == "what japan's strategy emphasises?"
+    # the same asked of both sides, or a side opposed rather than asked about: no clauses
+    assert _own_clause("korea vs japan - what is each one's specialty?", KOREA, [JAPAN]) == ""
+    assert _own_clause("list the moves korea has made vs japanese cells", KOREA, [JAPAN]) == ""
+
+
+def test_a_versus_question_answers_each_side_from_its_own_clause(chain):
+    answer = chain.answer(
+        "what does korea focus on product-wise vs what japan's strategy emphasises?"
+    )
+    assert "high-energy-density" in answer.text and "quality and reliability" in answer.text
