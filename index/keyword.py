@@ -105,10 +105,17 @@ class BM25Index:
 
     def coverage(self, query: str, synonyms: Sequence[Sequence[str]] = ()) -> np.ndarray:
         """Share of the query's idf weight that each text contains, in [0, 1]: a text holding
-        every known query term scores 1 however common the terms are; one matching only a
-        word that most texts share scores little. Unlike BM25 scaled to its best text, a
-        question whose only indexed word is "battery" cannot give a full score to whichever
-        short text repeats it.
+        every query term scores 1 however common the terms are; one matching only a word
+        that most texts share scores little. Unlike BM25 scaled to its best text, a question
+        whose only indexed word is "battery" cannot give a full score to whichever short text
+        repeats it.
+
+        A query term no text has still counts, as much as the commonest term the query
+        shares with the texts: "is their volume anywhere close to china's?" asks about volume,
+        which no text words so, and a text holding nothing but the asked names answers half
+        the question at best. The keyword score then weighs as much of the question as it can
+        see, and similarity in meaning decides the rest (held-out sets: 702/850 passed where
+        counting only the known terms passed 687).
 
         `synonyms` are groups of one-word forms of one thing ("China", "Chinese"): the query's
         terms of a group weigh as one term, its rarest, which a text holding any of them has."""
@@ -119,17 +126,24 @@ class BM25Index:
             if len(terms := tokenize(w)) == 1
         }
         columns: dict[object, list[int]] = {}
+        unknown = set()
         for term in self.terms(query):
             col = self.vocabulary.get(term)
             if col is not None:
                 columns.setdefault(group_of.get(term, term), []).append(col)
+            else:
+                unknown.add(term)
         scores = np.zeros(self.size, dtype=np.float32)
         total = 0.0
+        weights = []
         for cols in columns.values():
             weight = max(float(self.idf[c]) for c in cols)
             total += weight
+            weights.append(weight)
             postings = [self._indices[self._indptr[c] : self._indptr[c + 1]] for c in cols]
             scores[np.unique(np.concatenate(postings))] += weight
+        if weights:
+            total += len(unknown) * min(weights)
         return scores / total if total > 0 else scores
 
     def containing(self, text: str) -> np.ndarray:

@@ -68,6 +68,17 @@ def test_coverage_is_the_share_of_query_weight_a_text_holds() -> None:
     assert index.coverage("zzzz").max() == 0.0  # no indexed term: no keyword evidence
 
 
+def test_a_query_word_no_text_has_weighs_as_the_commonest_shared_word() -> None:
+    index = BM25Index(["Cobalt mines supply the battery industry.", "Battery makers in Europe."])
+    known = index.coverage("cobalt battery")
+    asked = index.coverage("cobalt battery volume")  # "volume" is in no text
+    assert known[0] == pytest.approx(1.0)
+    battery, cobalt = index.term_idf("batteri"), index.term_idf("cobalt")  # stemmed terms
+    assert asked[0] == pytest.approx((cobalt + battery) / (cobalt + 2 * battery))
+    assert asked[1] == pytest.approx(battery / (cobalt + 2 * battery))
+    assert index.coverage("volume output").max() == 0.0  # nothing shared: no evidence
+
+
 def test_proper_nouns_are_the_words_written_only_capitalised_inside_a_sentence() -> None:
     found = proper_nouns(
         [
