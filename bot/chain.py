@@ -230,6 +230,7 @@ class AnswerChain:
             lambda span: bool(find_entities(span, self.entities)),
             evidence.members,
             lambda unit: referent(self.retriever, unit),
+            self.retriever.knows,
         )
         checks = tuple(str(c) for c in (verdict.check, selection.check) if c)
         notes: tuple[str, ...] = ()

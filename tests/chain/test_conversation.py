@@ -177,6 +177,7 @@ def test_why_of_what_the_last_answer_said_is_no_premise_to_check(chain):
     reply = chain.answer("why do they bother with that?", turns((first, answer)))
     assert not reply.premise_rejected and not reply.abstained
     assert "mitigating trade barriers" in reply.text
-    # a follow-up why-question that states a claim of its own is still checked
-    own = chain.answer("why did they move their plants back home?", turns((first, answer)))
+    # a follow-up why-question that states a claim of its own, in the corpus's words, is
+    # still checked (one worded wholly otherwise is not: see decide.PREMISE_WORDS_KNOWN)
+    own = chain.answer("why did they abandon the joint ventures?", turns((first, answer)))
     assert own.premise_rejected

@@ -341,6 +341,29 @@ def test_a_presupposed_clause_no_sentence_states_is_a_rejected_premise():
     assert verdict.premise_rejected and verdict.reason.startswith("premise:")
 
 
+def test_a_clause_in_words_the_corpus_never_writes_is_not_checked():
+    # "since tokyo cant match the others on volume" paraphrases; it is not taken as contradicted
+    q = "since tokyo cant match the others on volume, what approach does it take?"
+    chosen = [hit("Japan faces challenges in scaling production, leading to a niche.", 0.6)]
+    corpus = {"japan", "faces", "challenges", "scaling", "production", "capacity", "niche", "china"}
+    verdict = decide.after_selection(
+        q, read_intent(q), chosen, [], no_paraphrase, knows=lambda w: w.lower() in corpus
+    )
+    assert not verdict.premise_rejected and verdict.reason.endswith("not checked")
+    # a false premise restates the corpus and changes one thing: it is checked
+    q = "Why did Japan overtake China in production capacity?"
+    japan = Name("Japan", "place", ("Japan",))
+    verdict = decide.after_selection(
+        q,
+        read_intent(q),
+        chosen,
+        [japan, CHINA],
+        no_paraphrase,
+        knows=lambda w: w.lower() in corpus,
+    )
+    assert verdict.premise_rejected
+
+
 def test_a_presupposed_clause_a_sentence_states_is_accepted():
     q = "Why is China the undisputed leader in battery manufacturing?"
     chosen = [hit("China is the undisputed leader in battery manufacturing.", 0.9)]
