@@ -46,7 +46,9 @@ PREMISE_MET = 0.7
 # ...and is checked at all only when at least this share of its words are words the corpus
 # writes: a false premise restates the corpus and changes one thing ("why did japan give up on
 # solid-state research?"), a paraphrase ("since tokyo cant match the others on volume") is
-# mostly words it never uses, which no word-by-word check can hold against it.
+# mostly words it never uses, which no word-by-word check can hold against it. evals.calibrate
+# on held-out + grounding (17 true premises, 34 false): at 0.4, 9 true ones are still checked
+# and 1 false one goes unchecked; at 0.5, 4 and 3; at 0.6, 3 and 9: 0.5 is the knee.
 PREMISE_WORDS_KNOWN = 0.5
 # Units that name no quantity in particular: the rest of the question says what is measured.
 GENERIC_UNITS = frozenset({"figure", "number", "amount"})

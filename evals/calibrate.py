@@ -9,7 +9,10 @@ For each case it gathers evidence once, exactly as the chain does, then sweeps:
   answerable questions against off-topic and unanswerable ones;
 - the answer gaps (`bot.compose.GAP`, `GAP_MANY`): how far below the best sentence the
   sentences holding a case's answer keys sit, for questions that want one thing and for those
-  that want several.
+  that want several;
+- the share of a why/since clause's words the corpus must write before the clause is checked
+  (`bot.decide.PREMISE_WORDS_KNOWN`): true premises a bar leaves to the check (which may read
+  them as unsupported) against false premises it lets through unchecked.
 
 It prints a table and writes the figures to JSON; the constants in the code quote the values
 chosen and the data set they came from. Run it on a set no rule was written against.
@@ -24,12 +27,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.chain import AnswerChain
+from bot.decide import known_share
 from bot.records import Turn
 from evals.dataset import EvalCase, load_dataset
 from evals.metrics import has_phrase
 
 FLOORS = [round(0.05 * i, 2) for i in range(1, 11)]
 GAPS = [round(0.02 * i, 2) for i in range(0, 11)]
+KNOWN_SHARES = [round(0.1 * i, 1) for i in range(0, 11)]
 # A gap is chosen as the smallest that reaches every key of this share of the cases: past it,
 # each further case costs longer answers for every question.
 GAP_COVERAGE = 0.9
@@ -52,6 +57,12 @@ def measure(chain: AnswerChain, cases: Sequence[EvalCase]) -> list[dict]:
                 "many": query.intent.wants_many,
                 "best_similarity": round(evidence.closest, 4),
                 "gap_needed": _gap_needed(case, pool),
+                "false_premise": case.kind == "false_premise",
+                "premise_known": (
+                    round(known_share(query.intent.presupposition, chain.retriever.knows), 4)
+                    if query.intent.presupposition
+                    else None
+                ),
             }
         )
     return rows
@@ -112,7 +123,30 @@ def sweep(rows: list[dict]) -> dict:
             "table": table,
             "chosen": chosen,
         }
-    return {"relevance_floor": {"table": floors, "chosen": floor}, "gaps": gaps}
+    return {
+        "relevance_floor": {"table": floors, "chosen": floor},
+        "gaps": gaps,
+        "premise_words_known": _premise_bars(rows),
+    }
+
+
+def _premise_bars(rows: list[dict]) -> list[dict]:
+    """For each bar: the true premises still checked (each may be read as unsupported) and the
+    false ones let through unchecked. A bar trades one for the other; the table says how."""
+    true = [r["premise_known"] for r in rows if r["premise_known"] is not None and r["answerable"]]
+    false = [
+        r["premise_known"] for r in rows if r["premise_known"] is not None and r["false_premise"]
+    ]
+    return [
+        {
+            "bar": bar,
+            "true_checked": sum(k >= bar for k in true),
+            "true_premises": len(true),
+            "false_unchecked": sum(k < bar for k in false),
+            "false_premises": len(false),
+        }
+        for bar in KNOWN_SHARES
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,14 +5,42 @@ from __future__ import annotations
 from evals.calibrate import sweep
 
 
-def row(answerable: bool, best: float, gap: float | None = 0.0, many: bool = False) -> dict:
+def row(
+    answerable: bool,
+    best: float,
+    gap: float | None = 0.0,
+    many: bool = False,
+    known: float | None = None,
+    false_premise: bool = False,
+) -> dict:
     return {
         "id": "x",
         "answerable": answerable,
         "many": many,
         "best_similarity": best,
         "gap_needed": gap,
+        "premise_known": known,
+        "false_premise": false_premise,
     }
+
+
+def test_the_premise_bar_trades_true_premises_checked_for_false_ones_let_through():
+    rows = [
+        row(True, 0.5, known=0.2),  # a paraphrase of a true premise
+        row(True, 0.5, known=0.8),
+        row(False, 0.5, known=0.9, false_premise=True),  # restates the corpus, one change
+        row(False, 0.5, known=0.4, false_premise=True),
+        row(True, 0.5),  # no premise
+    ]
+    bars = {b["bar"]: b for b in sweep(rows)["premise_words_known"]}
+    assert bars[0.5] == {
+        "bar": 0.5,
+        "true_checked": 1,
+        "true_premises": 2,
+        "false_unchecked": 1,
+        "false_premises": 2,
+    }
+    assert bars[0.0]["true_checked"] == 2 and bars[0.0]["false_unchecked"] == 0
 
 
 def test_the_floor_is_the_middle_of_those_refusing_fewest_answerable_and_catching_most():
