@@ -194,10 +194,10 @@ def after_selection(
     knows: Callable[[str], bool] = lambda word: True,
 ) -> Verdict:
     """Does the answer carry what the question asks for (a date, a figure), and is the
-    premise of a why/now-that question stated by the corpus? `knows` says whether the corpus
-    writes a word. `members` are the things of the
+    premise of a why/now-that question stated by the corpus? `members` are the things of the
     kind a "how many regions..." question counts (see evidence.Evidence.members); `referent`
-    gives what a pronoun-led sentence refers back to (see evidence.referent)."""
+    gives what a pronoun-led sentence refers back to (see evidence.referent); `knows` says
+    whether the corpus writes a word."""
     texts = [h.chunk.text for h in chosen]
     # a sentence is about a name when it, what its pronoun refers to, its section or its
     # document's title names it; a comparison's sentences may each be about one side
@@ -279,7 +279,7 @@ def after_selection(
             )
         return Verdict(lacks="figure", check=Check("answer_type", value, True))
     known = known_share(intent.presupposition, knows) if intent.presupposition else 1.0
-    if intent.presupposition and known < PREMISE_WORDS_KNOWN:
+    if known < PREMISE_WORDS_KNOWN:
         # "since tokyo cant match the others on volume, ...": a clause in words the corpus
         # never writes cannot be checked word by word, and is not taken as contradicted
         value = f"clause words the corpus writes {known:.2f} < {PREMISE_WORDS_KNOWN}: not checked"
