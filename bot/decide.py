@@ -304,9 +304,7 @@ def after_selection(
 
 def known_share(text: str, knows: Callable[[str], bool]) -> float:
     """Share of the text's content words (its names too) that the corpus writes in some form."""
-    typed = {}
-    for token in tokens(text):
-        typed.setdefault(stem(token), token)
+    typed = _as_typed(text)
     topic = topic_words(text, ())
     return sum(knows(typed.get(w, w)) for w in topic) / len(topic) if topic else 1.0
 
@@ -337,9 +335,7 @@ def topic_met(
         return 1.0
     # a word is compared by its embedding as typed: a stem is often no word the model knows
     # ("chasing" -> "chas"), and its closeness to any word is then noise
-    typed = {}
-    for token in tokens(query):
-        typed.setdefault(stem(token), token)
+    typed = _as_typed(query)
     joined = " ".join(texts)
     # a compound's parts are met too: "niche-focused" meets "niche", as "niche" meets it
     have = set(content_terms(joined)) | set(content_terms(joined.replace("-", " ")))
@@ -358,6 +354,14 @@ def topic_met(
         ):
             met += 1
     return met / len(topic)
+
+
+def _as_typed(text: str) -> dict[str, str]:
+    """Each stem of the text with the word first typed for it."""
+    typed: dict[str, str] = {}
+    for token in tokens(text):
+        typed.setdefault(stem(token), token)
+    return typed
 
 
 def _agent_of(term: str, word: str) -> bool:

@@ -155,9 +155,11 @@ def gather(
         found = retriever.search_sentences(p, k=PART_K)
         parts.append(Part(p, None, _favour_names(found, own_names, weigh)))
     compared = subject if intent.wants_comparison or coordinated(asked or query, subject) else ()
+    pairs = comparison_sides(compared)
+    clauses = _own_clauses(typed, [pairs[0][0], *pairs[0][1]]) if pairs else {}
     sides = [
-        _side(retriever, query, side, others, weigh, entities, _own_clause(typed, side, others))
-        for side, others in comparison_sides(compared)
+        _side(retriever, query, side, others, weigh, entities, clauses.get(side.name, ""))
+        for side, others in pairs
     ]
     # a side's best is measured against the best any side gets on the compared aspect
     reach = max((p.reach for p in sides if p.reach is not None), default=None)
@@ -297,24 +299,22 @@ def _side(
 _VERSUS = re.compile(r"\s*(?:,\s*)?\b(?:vs\.?|versus)\s+", re.IGNORECASE)
 
 
-def _own_clause(query: str, side: Name, others: Sequence[Name]) -> str:
-    """The clause of a "X ... vs Y ..." question that asks about this side, when each side has
-    a clause of its own that asks something of it; else "" (the question asks the same of
-    every side)."""
+def _own_clauses(query: str, sides: Sequence[Name]) -> dict[str, str]:
+    """By side, the clause of a "X ... vs Y ..." question that asks about it, when each side
+    has a clause of its own that asks something of it; else none (the question asks the same
+    of every side)."""
     clauses = _VERSUS.split(query)
     if len(clauses) < 2:
-        return ""
+        return {}
     owner = {}
-    for name in (side, *others):
+    for name in sides:
         holding = [c for c in clauses if re.search(_name_pattern(name), c, re.IGNORECASE)]
         # "the moves the US has made vs asian batteries": a bare noun is what is opposed,
         # not a question of its own
         if len(holding) != 1 or len(content_terms(without(holding[0], [name]))) < 2:
-            return ""
+            return {}
         owner[name.name] = holding[0]
-    if len(set(owner.values())) != len(owner):
-        return ""
-    return owner[side.name]
+    return owner if len(set(owner.values())) == len(owner) else {}
 
 
 def named_by(name: Name, hit: ScoredChunk) -> bool:

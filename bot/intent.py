@@ -19,13 +19,14 @@ DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
 _COUNT_OF = r"(?<![Aa] )\b(?:number|count) of\b"
 # Units of measure and currencies: a question in one asks for a figure in it.
 _CURRENCY = r"[$€£¥]|\b(?:dollar|euro|yuan)s?\b(?!-)"
+_PERCENT = r"%|\bpercent(?:age)?\b"
 _MEASURE_UNITS = (
     r"tonnes?|tons?|kilo(?:gram)?s?|kgs?|(?:giga|mega|kilo)watt(?:[- ]hours?)?s?|[kmgt]?wh|[kmg]w"
 )
 # A count, an amount or a percentage can only be answered with a figure; a portion ("how much
 # of", "what share") can be answered in words ("a majority", "a significant share").
 _EXACT = re.compile(
-    r"\bhow many\b|\bhow much\b(?!\s+of\b)|%|\bpercent(?:age)?\b|\bnumber of\b|\bexact\b"
+    rf"\bhow many\b|\bhow much\b(?!\s+of\b)|{_PERCENT}|\bnumber of\b|\bexact\b"
     r"|\brates?\b"
     # a measure in a unit ("tonnes of lithium") or a currency is a figure, not a word like
     # "majority"
@@ -95,7 +96,7 @@ _QUANTITY = re.compile(
     rf"|\bwhat(?:'s| is| was| are| were)?(?: the)?(?: [\w'’-]+){{0,6}} (?:{_AMOUNTS})s?\b"
     # "which maker had the highest profit margin?" picks by an amount
     rf"|\bwhich\b(?: [\w'’-]+){{0,6}} (?:{_SUPERLATIVES})(?: [\w'’-]+)? (?:{_AMOUNTS})s?\b"
-    rf"|%|\bpercent(?:age)?\b|{_CURRENCY}"
+    rf"|{_PERCENT}|{_CURRENCY}"
     # "anyone know CATL's share price?": a question with no question word of its own asks
     # for the amount it ends on ("does korea come near china's volume?" asks yes or no)
     rf"|{_NO_ASKING_OPENER}(?!.*\b{_QUESTION_WORD}\b)"

@@ -134,16 +134,13 @@ class BM25Index:
             else:
                 unknown.add(term)
         scores = np.zeros(self.size, dtype=np.float32)
-        total = 0.0
         weights = []
         for cols in columns.values():
             weight = max(float(self.idf[c]) for c in cols)
-            total += weight
             weights.append(weight)
             postings = [self._indices[self._indptr[c] : self._indptr[c + 1]] for c in cols]
             scores[np.unique(np.concatenate(postings))] += weight
-        if weights:
-            total += len(unknown) * min(weights)
+        total = sum(weights) + len(unknown) * min(weights, default=0.0)
         return scores / total if total > 0 else scores
 
     def containing(self, text: str) -> np.ndarray:

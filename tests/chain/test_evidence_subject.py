@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.evidence import _on_subject, _own_clause
+from bot.evidence import _on_subject, _own_clauses
 from bot.names import Name
 from index.records import Chunk, ScoredChunk
 
@@ -182,11 +182,13 @@ JAPAN = Name("Japan", "place", ("Japan", "Japanese"))
 
 def test_each_side_of_a_versus_question_is_asked_its_own_clause():
     q = "what does korea focus on product-wise vs what japan's strategy emphasises?"
-    assert _own_clause(q, KOREA, [JAPAN]) == "what does korea focus on product-wise"
-    assert _own_clause(q, JAPAN, [KOREA]) == "what japan's strategy emphasises?"
+    assert _own_clauses(q, [KOREA, JAPAN]) == {
+        "South Korea": "what does korea focus on product-wise",
+        "Japan": "what japan's strategy emphasises?",
+    }
     # the same asked of both sides, or a side opposed rather than asked about: no clauses
-    assert _own_clause("korea vs japan - what is each one's specialty?", KOREA, [JAPAN]) == ""
-    assert _own_clause("list the moves korea has made vs japanese cells", KOREA, [JAPAN]) == ""
+    assert _own_clauses("korea vs japan - what is each one's specialty?", [KOREA, JAPAN]) == {}
+    assert _own_clauses("list the moves korea has made vs japanese cells", [KOREA, JAPAN]) == {}
 
 
 def test_a_versus_question_answers_each_side_from_its_own_clause(chain):
