@@ -255,7 +255,7 @@ class AnswerChain:
     def _draft(self, query: Query, evidence: Evidence) -> Draft:
         if query.intent.wants_summary:
             return summarise(evidence, self._sections(query, evidence))
-        return choose(evidence, query.intent, self._asked_past(query, evidence))
+        return choose(evidence, query.intent, self._asked_past(query, evidence), self.embedder.best)
 
     def _asked_past(self, query: Query, evidence: Evidence) -> str:
         """The last answer's lead when the follow-up asks for something it does not hold: its

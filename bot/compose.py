@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.decide import TOPIC_MET, WordSimilarity, topic_met
 from bot.evidence import Evidence, Part, named_by
 from bot.intent import Intent
 from bot.listings import lists_counted
@@ -51,10 +52,17 @@ class Draft:
     bullets: bool = False
 
 
-def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
+def choose(
+    evidence: Evidence,
+    intent: Intent,
+    said: str = "",
+    similarity: WordSimilarity = lambda word, words: 0.0,
+) -> Draft:
     """The sentences that answer: the best, the best per part or side, then useful extras.
     `said` is a sentence the thread's last answer led with that this follow-up asks past
-    ("is that going smoothly?"): it may join the answer, but not lead it again."""
+    ("is that going smoothly?"): it may join the answer, but not lead it again. `similarity`
+    says how close a word is to a sentence's words (see decide.topic_met; by default only the
+    words themselves meet)."""
     if not evidence.ranked:
         return Draft(())
     ranked = [h for h in evidence.ranked if h.chunk.text != said] or evidence.ranked
@@ -95,7 +103,7 @@ def choose(evidence: Evidence, intent: Intent, said: str = "") -> Draft:
         picks = (
             _side_picks(part, evidence, own_reach)
             if part.side is not None
-            else _part_pick(part, chosen)
+            else _part_pick(part, chosen, evidence, similarity)
         )
         if intent.section:
             # "per the intro, what have china/korea/japan built?": every part is answered
@@ -171,9 +179,14 @@ def _unscored(unit) -> ScoredChunk:
     return ScoredChunk(chunk=unit, score=0.0, dense=0.0, keyword=0.0)
 
 
-def _part_pick(part: Part, chosen: Sequence) -> list:
+def _part_pick(
+    part: Part, chosen: Sequence, evidence: Evidence, similarity: WordSimilarity
+) -> list:
     """A sub-question's best sentence; when the answer holds it already (two parts asked of
-    one story), its next best within GAP of it, which says what the part adds."""
+    one story), its next best within GAP of it, which says what the part adds. When the held
+    sentence does not say what the part asks ("cobalt: who controls the mines, and what's
+    being done to need less of it?": the part is searched with the first part's words, whose
+    sentence then leads), the part's next best answers it however far behind."""
     if not part.ranked:
         return []
     best = part.ranked[0]
@@ -181,7 +194,9 @@ def _part_pick(part: Part, chosen: Sequence) -> list:
     if best.chunk.id not in have:
         return [best]
     rest = [h for h in part.ranked[1:] if h.chunk.id not in have]
-    return [h for h in rest if h.score >= best.score - GAP][:1]
+    near = [h for h in rest if h.score >= best.score - GAP]
+    answered = topic_met(part.asked, [best.chunk.text], evidence.names, similarity) >= TOPIC_MET
+    return (near if answered else rest)[:1]
 
 
 def _alone(part: Part) -> list:

@@ -61,6 +61,9 @@ class Part:
     # the best score any side reached: a side is ranked on what is compared (its query has
     # no names), so its scores are measured against this, not against the question's best
     reach: float | None = None
+    # a sub-question as the user asked it, before the words searched with it (what a later
+    # part refers back to): what its sentence must say
+    asked: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,13 +150,14 @@ def gather(
         # about what the question names; one that stands alone ("who's slapping tariffs on
         # whom, and how are korean firms...?") is not about the other part's names
         own_names = _asked(retriever, p, entities) or (subject if refers_back(p) else ())
+        asked_part = p
         if i and refers_back(p):
             # "trade barriers: who's putting them up, and how are firms getting around them?":
             # what a later part refers back to is said in the first
             p = f"{p} ({intent.parts[0]})"
         p = search_text(p, own_names)
         found = retriever.search_sentences(p, k=PART_K)
-        parts.append(Part(p, None, _favour_names(found, own_names, weigh)))
+        parts.append(Part(p, None, _favour_names(found, own_names, weigh), asked=asked_part))
     compared = subject if intent.wants_comparison or coordinated(asked or query, subject) else ()
     pairs = comparison_sides(compared)
     clauses = _own_clauses(typed, [pairs[0][0], *pairs[0][1]]) if pairs else {}

@@ -91,6 +91,26 @@ def test_a_part_whose_best_the_answer_holds_adds_its_next_best_when_close():
     assert far.chunk.text not in chosen
 
 
+def test_a_part_whose_held_best_does_not_say_what_it_asks_adds_its_next_best():
+    """A later part is searched with the first part's words, so the first part's sentence
+    may lead it; when that sentence does not meet the part's own words, the part's next best
+    answers it, however far behind. When it does, nothing far behind is added."""
+    q = "cobalt: who controls the mines, and what's being done to need less of it?"
+    mines = hit("Chinese firms control a large share of the cobalt mines.", 0.80, 1)
+    less = hit("Makers are reducing the cobalt content of cathodes.", 0.50, 2)
+    part = "what's being done to need less of it"
+    parts = (
+        Part("who controls the mines", None, (mines,), asked="who controls the mines"),
+        Part(f"{part} (cobalt)", None, (mines, less), asked=part),
+    )
+    chosen = [h.chunk.text for h in choose(Evidence(q, (), (mines,), parts), read_intent(q)).chosen]
+    assert chosen == [mines.chunk.text, less.chunk.text]
+    # asked what the held sentence says, the part is answered by it
+    said = (parts[0], Part("who controls them (cobalt)", None, (mines, less), asked="who controls"))
+    chosen = [h.chunk.text for h in choose(Evidence(q, (), (mines,), said), read_intent(q)).chosen]
+    assert chosen == [mines.chunk.text]
+
+
 def test_a_question_asking_for_a_list_gets_several_points_not_the_best_three():
     found = tuple(
         hit(f"The plant's strength number {n} is real.", 0.80 - 0.02 * n, n) for n in range(5)
