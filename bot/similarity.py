@@ -12,11 +12,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from bot.text import STOPWORDS, stem
 from index.embeddings import LIGHT_BATCH_MAX
 from index.query_vectors import QueryVectors
 
 _QUERY_CACHE = 2048
 _TEXT_CACHE = 20_000  # about 30 MB of 384-dimension vectors
+_WORDS_CACHE = 1024  # texts read word by word: about 20 MB of half-precision word vectors
+# Words are read in context after this many of the model's layers. The early layers keep a
+# word's own sense (a later one blurs every word of a sentence toward the whole), and the
+# middle ones have taken in its neighbours. Re-ranking the best 20 sentences of the 465
+# one-turn held-out questions by words met after 2, 4 or 6 layers put the answering sentence
+# first for 74.2%, 75.5% and 73.8% of them (70.5% as searched).
+CONTEXT_LAYERS = 4
 
 
 class SentenceEmbedder:
@@ -27,6 +35,7 @@ class SentenceEmbedder:
         self._lock = threading.Lock()
         self._docs: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries = QueryVectors(embeddings, _QUERY_CACHE)
+        self._words: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of `texts` (rows), computing only those not cached."""
@@ -70,3 +79,45 @@ class SentenceEmbedder:
         if not candidates:
             return 0.0
         return float(np.max(self.similarities(sentence, candidates)))
+
+    def words_met(self, query: str, terms: Sequence[str], text: str) -> float | None:
+        """How closely the text meets the query's terms (stems of its content words), read in
+        context: for each term, its word's best cosine similarity to any content word of the
+        text, averaged. None when the model cannot read words in context."""
+        asked, found = self._word_vectors(query), self._word_vectors(text)
+        if asked is None or found is None:
+            return None
+        keep = [i for i, w in enumerate(found[0]) if _content(w)]
+        if not keep:
+            return 0.0
+        against = found[1][keep].astype(np.float32)
+        met = []
+        for term in terms:
+            parts = term.split("-")
+            rows = [
+                i for i, w in enumerate(asked[0]) if w.isalpha() and (stem(w) == term or w in parts)
+            ]
+            if rows:
+                met.append(float((asked[1][rows].astype(np.float32) @ against.T).max()))
+        return sum(met) / len(met) if met else None
+
+    def _word_vectors(self, text: str) -> tuple[list[str], np.ndarray] | None:
+        with self._lock:
+            if text in self._words:
+                self._words.move_to_end(text)
+                return self._words[text]
+        read = getattr(self._embeddings, "word_vectors", None)
+        result = read(text, CONTEXT_LAYERS) if read is not None else None
+        if result is None:
+            return None
+        words, vectors = result
+        entry = (words, np.asarray(vectors, dtype=np.float16))
+        with self._lock:
+            self._words[text] = entry
+            while len(self._words) > _WORDS_CACHE:
+                self._words.popitem(last=False)
+        return entry
+
+
+def _content(word: str) -> bool:
+    return word.isalpha() and len(word) > 2 and word not in STOPWORDS

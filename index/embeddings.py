@@ -178,6 +178,12 @@ class ModelEmbeddings(Embeddings):
         """Embed a query, normalised to unit length."""
         return self.embed_documents([text])[0]
 
+    def word_vectors(self, text: str, layers: int) -> tuple[list[str], Any] | None:
+        """The text's words with their vectors in context (see encoder.NumpyEncoder), or None
+        when the model is not one the NumPy encoder computes."""
+        light = _load_light(self.path, self.sha256)
+        return None if light is None else light.word_vectors(text, layers)
+
 
 def make_embeddings(name: str, sha256: str) -> ModelEmbeddings:
     """Embeddings for a model package or directory, with weights verified against sha256."""

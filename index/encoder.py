@@ -107,6 +107,32 @@ class NumpyEncoder:
             result[batch] = self._forward([encodings[i].ids for i in batch])
         return result
 
+    def word_vectors(self, text: str, layers: int) -> tuple[list[str], np.ndarray]:
+        """Each word of `text` (lower-cased, as the tokenizer splits words) with its unit-length
+        vector in context: its word pieces' states after the first `layers` layers, averaged.
+        "plants" in "battery plants" lands near "facilities" in "manufacturing facilities",
+        where the two words alone are far apart."""
+        encoding = self.tokenizer.encode(text)
+        ids = np.asarray([encoding.ids], dtype=np.int64)
+        length = ids.shape[1]
+        hidden = self.word[ids] + self.position[:length] + self.token_type
+        hidden = _layer_norm(hidden, *self.norm0, self.eps)
+        no_padding = np.zeros((1, 1, 1, length), dtype=np.float32)
+        for layer in self.layers[:layers]:
+            hidden = self._block(hidden, layer, no_padding)
+        pieces: dict[int, list[int]] = {}
+        for position, word in enumerate(encoding.word_ids):
+            if word is not None:
+                pieces.setdefault(word, []).append(position)
+        words, vectors = [], []
+        for positions in pieces.values():
+            start, end = encoding.offsets[positions[0]][0], encoding.offsets[positions[-1]][1]
+            vector = hidden[0, positions].mean(axis=0)
+            words.append(text[start:end].lower())
+            vectors.append(vector / max(float(np.linalg.norm(vector)), 1e-12))
+        width = self.word.shape[1]
+        return words, np.asarray(vectors, dtype=np.float32).reshape(len(words), width)
+
     def _forward(self, token_ids: list[list[int]]) -> np.ndarray:
         length = max(len(ids) for ids in token_ids)
         ids = np.zeros((len(token_ids), length), dtype=np.int64)

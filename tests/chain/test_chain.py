@@ -486,3 +486,13 @@ def test_each_side_of_a_question_pointing_at_a_section_comes_from_it(chain, corp
     assert_grounded(answer, corpus_sentences)
     assert not answer.abstained
     assert {c.anchor for c in answer.citations} == {"overview"}
+
+
+def test_the_lead_is_the_sentence_that_meets_the_questions_words_in_context(
+    chain, corpus_sentences
+):
+    # searched, "could asia's lead slip later on?" finds the introduction's sentences on the
+    # lead first; read word by word in context, "slip later" meets the outlook's
+    answer = chain.answer("could asia's lead slip later on?")
+    assert_grounded(answer, corpus_sentences)
+    assert "continued leadership" in answer.text.split("[1]")[0]

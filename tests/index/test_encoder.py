@@ -43,6 +43,38 @@ def test_batches_of_mixed_lengths_keep_input_order(settings: Settings) -> None:
     assert np.abs(together - one_by_one).max() < 1e-5
 
 
+def test_word_vectors_are_the_models_states_after_the_asked_layers(settings: Settings) -> None:
+    import torch
+    from transformers import AutoModel
+
+    path = resolve_model_path(settings.embedding_model)
+    text = "China's battery plants"
+    numpy_model = encoder.NumpyEncoder(path)
+    words, vectors = numpy_model.word_vectors(text, 4)
+    assert words == ["china", "'", "s", "battery", "plants"]
+    model = AutoModel.from_pretrained(str(path), local_files_only=True)
+    tokens = numpy_model.tokenizer.encode(text).ids  # unpadded: no attention mask needed
+    with torch.no_grad():
+        states = model(torch.tensor([tokens]), output_hidden_states=True).hidden_states[4][0]
+    # each of these words is one word piece; [CLS] comes first
+    for row, state in enumerate(states[1 : len(words) + 1].numpy()):
+        assert np.abs(vectors[row] - state / np.linalg.norm(state)).max() < 1e-4
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_word_in_context_comes_close_to_its_paraphrase(settings: Settings) -> None:
+    """Alone, "plants" and "facilities" are far apart; read in their sentences they meet."""
+    model = encoder.NumpyEncoder(resolve_model_path(settings.embedding_model))
+    asked = dict(
+        zip(*model.word_vectors("how many of the planet's battery plants?", 4), strict=True)
+    )
+    found = model.word_vectors("70% of the world's battery manufacturing facilities", 4)
+    found = dict(zip(*found, strict=True))
+    alone = model.encode(["plants", "facilities"])
+    assert float(asked["plants"] @ found["facilities"]) > float(alone[0] @ alone[1]) + 0.1
+    assert float(asked["planet"] @ found["world"]) > float(asked["planet"] @ found["battery"])
+
+
 def test_answering_embeds_without_importing_torch(settings: Settings) -> None:
     # A question and a small batch go through NumPy; `torch` must stay unimported.
     script = (
