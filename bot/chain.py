@@ -73,6 +73,8 @@ class Query:
     profile: QuestionProfile
     intent: Intent
     said: str = ""  # the sentence the thread's last answer led with, for a follow-up
+    # the rewrite brought nothing from the thread: the words are all the user's own
+    standalone: bool = True
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ class AnswerChain:
             # "why do they bother with that?" asks why of what the last answer said, and
             # claims nothing the corpus must be checked for
             intent = replace(intent, presupposition=None)
-        return Query(question, cleaned, rewritten, prof, intent, said)
+        return Query(question, cleaned, rewritten, prof, intent, said, rewritten == text)
 
     def gather(self, query: Query) -> Evidence:
         """Sentences for the question, its parts and its sides (a store failure is one error)."""
@@ -193,9 +195,10 @@ class AnswerChain:
         except Exception as exc:  # any store failure is the same thing to a user
             log.warning("retrieval failed: %s", type(exc).__name__)
             raise BackendUnavailable(messages.BACKEND_UNAVAILABLE) from exc
-        # the user's own words: a follow-up rewritten with the thread's ("and europe?" ->
-        # "how is europe responding to asia's lead?") asks only what it names
-        return self._reread(query.cleaned, evidence)
+        # a follow-up is searched as it was found: its own words are a fragment ("and how do
+        # they stack up on that front?"), and the words its rewrite brings from the thread
+        # ("and europe?" -> "how is europe responding to asia's lead?") are not what it asks
+        return self._reread(query.rewritten, evidence) if query.standalone else evidence
 
     def _reread(self, question: str, evidence: Evidence) -> Evidence:
         """The question's best sentence chosen again on how closely each meets its words read
