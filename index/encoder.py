@@ -114,12 +114,7 @@ class NumpyEncoder:
         where the two words alone are far apart."""
         encoding = self.tokenizer.encode(text)
         ids = np.asarray([encoding.ids], dtype=np.int64)
-        length = ids.shape[1]
-        hidden = self.word[ids] + self.position[:length] + self.token_type
-        hidden = _layer_norm(hidden, *self.norm0, self.eps)
-        no_padding = np.zeros((1, 1, 1, length), dtype=np.float32)
-        for layer in self.layers[:layers]:
-            hidden = self._block(hidden, layer, no_padding)
+        hidden = self._states(ids, np.ones(ids.shape, dtype=np.float32), layers)
         pieces: dict[int, list[int]] = {}
         for position, word in enumerate(encoding.word_ids):
             if word is not None:
@@ -140,15 +135,20 @@ class NumpyEncoder:
         for row, row_ids in enumerate(token_ids):
             ids[row, : len(row_ids)] = row_ids
             mask[row, : len(row_ids)] = 1.0
-        hidden = self.word[ids] + self.position[:length] + self.token_type
-        hidden = _layer_norm(hidden, *self.norm0, self.eps)
-        # Padding positions get -inf-like scores so no token attends to them.
-        attention_bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
-        for layer in self.layers:
-            hidden = self._block(hidden, layer, attention_bias)
+        hidden = self._states(ids, mask, len(self.layers))
         pooled = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def _states(self, ids: np.ndarray, mask: np.ndarray, layers: int) -> np.ndarray:
+        """Every token's state after the first `layers` layers (batch, tokens, width)."""
+        hidden = self.word[ids] + self.position[: ids.shape[1]] + self.token_type
+        hidden = _layer_norm(hidden, *self.norm0, self.eps)
+        # Padding positions get -inf-like scores so no token attends to them.
+        attention_bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        for layer in self.layers[:layers]:
+            hidden = self._block(hidden, layer, attention_bias)
+        return hidden
 
     def _block(self, x: np.ndarray, layer: _Layer, attention_bias: np.ndarray) -> np.ndarray:
         batch, length, width = x.shape
