@@ -211,14 +211,11 @@ class AnswerChain:
         terms = decide.topic_words(question, evidence.names)
         if not terms or len(hits) < 2:
             return evidence
-        best, best_score = hits[0], float("-inf")
-        for hit in hits:
-            met = self.embedder.words_met(question, terms, hit.chunk.text)
-            if met is None:
-                return evidence  # a model that cannot read words in context
-            score = hit.score - WORDS_WEIGHT * (1.0 - met)
-            if score > best_score:
-                best, best_score = hit, score
+        met = self.embedder.words_met(question, terms, [h.chunk.text for h in hits])
+        if met is None:
+            return evidence  # a model that cannot read words in context
+        scores = [h.score - WORDS_WEIGHT * (1.0 - m) for h, m in zip(hits, met, strict=True)]
+        best = hits[scores.index(max(scores))]
         return replace(evidence, ranked=(best, *(h for h in hits if h is not best)))
 
     def _kinds_listed(self, nouns: Sequence[str]) -> tuple[str, ...]:

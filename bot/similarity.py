@@ -80,26 +80,39 @@ class SentenceEmbedder:
             return 0.0
         return float(np.max(self.similarities(sentence, candidates)))
 
-    def words_met(self, query: str, terms: Sequence[str], text: str) -> float | None:
-        """How closely the text meets the query's terms (stems of its content words), read in
+    def words_met(
+        self, query: str, terms: Sequence[str], texts: Sequence[str]
+    ) -> list[float] | None:
+        """How closely each text meets the query's terms (stems of its content words), read in
         context: for each term, its word's best cosine similarity to any content word of the
-        text, averaged. None when the model cannot read words in context."""
-        asked, found = self._word_vectors(query), self._word_vectors(text)
-        if asked is None or found is None:
+        text, averaged. None when the model cannot read words in context, or when no term is
+        a word of the query as typed."""
+        asked = self._word_vectors(query)
+        if asked is None:
             return None
-        keep = [i for i, w in enumerate(found[0]) if _content(w)]
-        if not keep:
-            return 0.0
-        against = found[1][keep].astype(np.float32)
-        met = []
+        # each term's rows among the query's words, read once for all the texts
+        term_rows = []
         for term in terms:
             parts = term.split("-")
             rows = [
                 i for i, w in enumerate(asked[0]) if w.isalpha() and (stem(w) == term or w in parts)
             ]
             if rows:
-                met.append(float((asked[1][rows].astype(np.float32) @ against.T).max()))
-        return sum(met) / len(met) if met else None
+                term_rows.append(asked[1][rows].astype(np.float32))
+        if not term_rows:
+            return None
+        met = []
+        for text in texts:
+            found = self._word_vectors(text)
+            if found is None:
+                return None
+            keep = [i for i, w in enumerate(found[0]) if _content(w)]
+            if not keep:
+                met.append(0.0)
+                continue
+            against = found[1][keep].astype(np.float32).T
+            met.append(sum(float((rows @ against).max()) for rows in term_rows) / len(term_rows))
+        return met
 
     def _word_vectors(self, text: str) -> tuple[list[str], np.ndarray] | None:
         with self._lock:

@@ -63,19 +63,20 @@ class WordReadingEmbeddings(RecordingEmbeddings):
 def test_words_met_averages_each_terms_best_match_in_context():
     embedder = SentenceEmbedder(WordReadingEmbeddings())
     # "plants" meets "facilities" (1.0); "battery" meets nothing of the text better than 0.8
-    met = embedder.words_met("battery plants", ["battery", "plant"], "the facilities grew")
+    [met] = embedder.words_met("battery plants", ["battery", "plant"], ["the facilities grew"])
     assert abs(met - (0.8 + 1.0) / 2) < 1e-3
     # a term the query does not spell is not counted
-    assert abs(embedder.words_met("battery plants", ["plant", "cobalt"], "facilities") - 1.0) < 1e-3
+    [met] = embedder.words_met("battery plants", ["plant", "cobalt"], ["facilities"])
+    assert abs(met - 1.0) < 1e-3
 
 
 def test_words_are_read_once_per_text():
     model = WordReadingEmbeddings()
     embedder = SentenceEmbedder(model)
     for _ in range(3):
-        embedder.words_met("battery plants", ["plant"], "the facilities grew")
+        embedder.words_met("battery plants", ["plant"], ["the facilities grew"])
     assert sorted(model.read) == ["battery plants", "the facilities grew"]
 
 
 def test_a_model_that_cannot_read_words_in_context_meets_nothing():
-    assert SentenceEmbedder(RecordingEmbeddings()).words_met("a b", ["b"], "b c") is None
+    assert SentenceEmbedder(RecordingEmbeddings()).words_met("a b", ["b"], ["b c"]) is None
